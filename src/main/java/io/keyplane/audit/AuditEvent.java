@@ -1,0 +1,36 @@
+package io.keyplane.audit;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+
+/** One link of a workspace's hash chain. Append-only: nothing updates or deletes these rows. */
+@Entity
+@Table(name = "audit_event")
+public class AuditEvent extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+    public UUID workspaceId;
+    public long seq;
+    public Instant at;
+    public String actorType;
+    public String actorId;
+    public UUID actorKeyId;
+    public String action;
+    public String targetType;
+    public String targetId;
+    public String outcome;
+    public String requestId;
+    public String sourceIp;
+    public String userAgent;
+    /** Canonical JSON object: field name to [before, after]. */
+    public String changes;
+    public String prevHash;
+    public String hash;
+}

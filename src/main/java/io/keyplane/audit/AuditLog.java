@@ -1,0 +1,128 @@
+package io.keyplane.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.persistence.LockModeType;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import io.keyplane.auth.CallContext;
+import io.keyplane.auth.Caller;
+import io.keyplane.workspace.Workspace;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Appends events to a workspace's hash chain inside the caller's transaction, so a change and its event
+ * commit together or not at all. The workspace row lock serialises appends: seq has no gaps.
+ */
+@Singleton
+public class AuditLog {
+
+    // our own mapper: the hash must not change when the HTTP JSON settings do
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+
+    private final CallContext context;
+    private final Clock clock;
+
+    @Inject
+    AuditLog(CallContext context, Clock clock) {
+        this.context = context;
+        this.clock = clock;
+    }
+
+    public Uni<AuditEvent> success(UUID workspaceId, String action, String targetType, Object targetId, Changes changes) {
+        return append(workspaceId, action, targetType, targetId, "success", changes);
+    }
+
+    public Uni<AuditEvent> denied(UUID workspaceId, String action, String targetType, Object targetId) {
+        return append(workspaceId, action, targetType, targetId, "denied", Changes.none());
+    }
+
+    /** Must run inside a transaction (callers are {@code @WithTransaction}). */
+    public Uni<AuditEvent> append(UUID workspaceId, String action, String targetType, Object targetId, String outcome,
+            Changes changes) {
+        return Workspace.<Workspace>findById(workspaceId, LockModeType.PESSIMISTIC_WRITE)
+                .chain(head -> {
+                    var event = newEvent(head, action, targetType, targetId, outcome, changes);
+                    head.auditSeq = event.seq;
+                    head.auditHead = event.hash;
+                    return event.<AuditEvent>persist();
+                });
+    }
+
+    private AuditEvent newEvent(Workspace head, String action, String targetType, Object targetId, String outcome,
+            Changes changes) {
+        Caller caller = context.caller();
+        var e = new AuditEvent();
+        e.id = UUID.randomUUID();
+        e.workspaceId = head.id;
+        e.seq = head.auditSeq + 1;
+        e.at = clock.instant();
+        e.actorType = caller == null || caller.isOperator() ? "operator" : "service_account";
+        e.actorId = caller == null ? Caller.OPERATOR_ID : caller.actorId();
+        e.actorKeyId = caller == null ? null : caller.keyId();
+        e.action = action;
+        e.targetType = targetType;
+        e.targetId = targetId == null ? null : targetId.toString();
+        e.outcome = outcome;
+        e.requestId = context.requestId();
+        e.sourceIp = context.sourceIp();
+        e.userAgent = truncate(context.userAgent(), 512);
+        e.changes = toJson(changes.asMap());
+        e.prevHash = head.auditHead;
+        e.hash = hashOf(e);
+        return e;
+    }
+
+    /** SHA-256 over the canonical JSON of every field but the hash itself (prev_hash included). */
+    public static String hashOf(AuditEvent e) {
+        var canonical = new TreeMap<String, Object>();
+        canonical.put("id", e.id.toString());
+        canonical.put("workspace_id", e.workspaceId.toString());
+        canonical.put("seq", e.seq);
+        canonical.put("at", e.at.toString());
+        canonical.put("actor_type", e.actorType);
+        canonical.put("actor_id", e.actorId);
+        canonical.put("actor_key_id", e.actorKeyId == null ? null : e.actorKeyId.toString());
+        canonical.put("action", e.action);
+        canonical.put("target_type", e.targetType);
+        canonical.put("target_id", e.targetId);
+        canonical.put("outcome", e.outcome);
+        canonical.put("request_id", e.requestId);
+        canonical.put("source_ip", e.sourceIp);
+        canonical.put("user_agent", e.userAgent);
+        canonical.put("changes", e.changes);
+        canonical.put("prev_hash", e.prevHash);
+        try {
+            var digest = MessageDigest.getInstance("SHA-256")
+                    .digest(toJson(canonical).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e1) {
+            throw new IllegalStateException(e1);
+        }
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return CANONICAL.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("audit event not serialisable", e);
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

@@ -1,0 +1,84 @@
+package io.keyplane.auth;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import io.keyplane.apikey.KeyKind;
+import io.keyplane.common.KeyplaneException;
+import io.keyplane.scope.Permissions;
+import io.smallrye.mutiny.Uni;
+
+/** Authorization of management calls (API.md section 1): the 400/403 rules, in the order a client can fix them. */
+@Singleton
+public class Access {
+
+    private final CallContext context;
+
+    @Inject
+    Access(CallContext context) {
+        this.context = context;
+    }
+
+    /** A ServiceKey of {@code workspaceId} holding {@code permission}, or the operator. */
+    public Uni<Caller> require(UUID workspaceId, String permission) {
+        return Uni.createFrom().item(() -> check(workspaceId, permission));
+    }
+
+    /** Any ServiceKey of the workspace, or the operator. */
+    public Uni<Caller> member(UUID workspaceId) {
+        return Uni.createFrom().item(() -> check(workspaceId, null));
+    }
+
+    public Uni<Caller> operator() {
+        return Uni.createFrom().item(() -> {
+            var caller = context.caller();
+            if (!caller.isOperator()) {
+                requireServiceKey(caller);
+                throw new KeyplaneException(403, "insufficient_scope", "Only the operator token can do this");
+            }
+            return caller;
+        });
+    }
+
+    /** Any ServiceKey (of any workspace) or the operator: for calls that are not about one workspace. */
+    public Uni<Caller> anyServiceKey() {
+        return Uni.createFrom().item(() -> {
+            requireServiceKey(context.caller());
+            return context.caller();
+        });
+    }
+
+    private Caller check(UUID workspaceId, String permission) {
+        checkWorkspaceHeader(workspaceId);
+        var caller = context.caller();
+        if (caller.isOperator()) {
+            return caller;
+        }
+        requireServiceKey(caller);
+        if (!caller.workspaceId().equals(workspaceId)) {
+            throw KeyplaneException.forbidden("workspace_mismatch", "The credential belongs to another workspace");
+        }
+        if (permission != null && !Permissions.anyCovers(caller.key().effectiveScopes(), permission)) {
+            throw KeyplaneException.insufficientScope(List.of(permission));
+        }
+        return caller;
+    }
+
+    private void checkWorkspaceHeader(UUID workspaceId) {
+        var header = context.workspaceHeader();
+        if (header != null && !header.trim().equalsIgnoreCase(workspaceId.toString())) {
+            throw new KeyplaneException(400, "workspace_header_mismatch",
+                    "X-Workspace-ID must equal the workspace id in the path");
+        }
+    }
+
+    private static void requireServiceKey(Caller caller) {
+        if (!caller.isOperator() && caller.key().kind() != KeyKind.SERVICE) {
+            throw KeyplaneException.forbidden("service_key_required",
+                    "The management API accepts only ServiceKeys (kp_svc_...)");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.keyplane.auth;
+
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import io.keyplane.apikey.KeyKind;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** One indexed query by key hash, straight on the reactive pool: this is on every authenticated request. */
+@Singleton
+public class KeyFactsRepository {
+
+    private static final String BY_HASH = """
+            select k.id, k.workspace_id, k.service_account_id, k.kind, k.key_prefix, k.status, k.scopes,
+                   sa.scopes as account_scopes, sa.status as account_status, w.status as workspace_status,
+                   k.expires_at, k.rate_limit, k.rate_window_seconds, k.allowed_cidrs, k.meta
+            from api_key k
+            join service_account sa on sa.id = k.service_account_id
+            join workspace w on w.id = k.workspace_id
+            where k.key_hash = $1""";
+
+    private final Pool pool;
+
+    @Inject
+    KeyFactsRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The key's facts, or null when no key has this hash. */
+    public Uni<KeyFacts> findByHash(byte[] hash) {
+        return pool.preparedQuery(BY_HASH).execute(Tuple.of(Buffer.buffer(hash)))
+                .map(rows -> rows.iterator().hasNext() ? toFacts(rows.iterator().next()) : null);
+    }
+
+    private static KeyFacts toFacts(Row row) {
+        OffsetDateTime expires = row.getOffsetDateTime("expires_at");
+        return new KeyFacts(row.getUUID("id"), row.getUUID("workspace_id"), row.getUUID("service_account_id"),
+                KeyKind.fromWire(row.getString("kind")), row.getString("key_prefix"), row.getString("status"),
+                list(row.getArrayOfStrings("scopes")), list(row.getArrayOfStrings("account_scopes")),
+                row.getString("account_status"), row.getString("workspace_status"),
+                expires == null ? null : expires.toInstant(), row.getInteger("rate_limit"),
+                row.getInteger("rate_window_seconds"), list(row.getArrayOfStrings("allowed_cidrs")),
+                row.getString("meta"));
+    }
+
+    private static List<String> list(String[] values) {
+        return values == null ? List.of() : Arrays.asList(values);
+    }
+}

@@ -1,0 +1,88 @@
+package io.keyplane.common;
+
+import java.util.List;
+
+/**
+ * An expected failure with its HTTP status and contract error code (API.md section 2).
+ * Details must never contain a key, token or pepper.
+ */
+public class KeyplaneException extends RuntimeException {
+
+    private final int status;
+    private final String code;
+    private final List<FieldError> errors;
+    private final List<String> requiredScopes;
+    private final Long retryAfterSeconds;
+
+    public KeyplaneException(int status, String code, String detail) {
+        this(status, code, detail, null, null, null);
+    }
+
+    protected KeyplaneException(int status, String code, String detail, List<FieldError> errors,
+            List<String> requiredScopes, Long retryAfterSeconds) {
+        super(detail, null, false, false); // expected outcome: no stack trace needed
+        this.status = status;
+        this.code = code;
+        this.errors = errors;
+        this.requiredScopes = requiredScopes;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public static KeyplaneException validation(String field, String message) {
+        return validation(List.of(new FieldError(field, message)));
+    }
+
+    public static KeyplaneException validation(List<FieldError> errors) {
+        return new KeyplaneException(400, "validation_failed", "The request is not valid", errors, null, null);
+    }
+
+    public static KeyplaneException unprocessable(String code, String field, String message) {
+        return new KeyplaneException(422, code, message, List.of(new FieldError(field, message)), null, null);
+    }
+
+    public static KeyplaneException notFound(String what) {
+        return new KeyplaneException(404, "not_found", what + " not found");
+    }
+
+    public static KeyplaneException conflict(String code, String detail) {
+        return new KeyplaneException(409, code, detail);
+    }
+
+    public static KeyplaneException unauthenticated(String code, String detail) {
+        return new KeyplaneException(401, code, detail);
+    }
+
+    public static KeyplaneException forbidden(String code, String detail) {
+        return new KeyplaneException(403, code, detail);
+    }
+
+    public static KeyplaneException insufficientScope(List<String> missing) {
+        return new KeyplaneException(403, "insufficient_scope",
+                "The credential lacks a permission this operation needs", null, List.copyOf(missing), null);
+    }
+
+    public static KeyplaneException rateLimited(long retryAfterSeconds) {
+        return new KeyplaneException(429, "rate_limited", "Rate limit exceeded; retry after "
+                + retryAfterSeconds + " s", null, null, retryAfterSeconds);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+
+    public List<String> requiredScopes() {
+        return requiredScopes;
+    }
+
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}

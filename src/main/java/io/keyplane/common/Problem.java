@@ -1,0 +1,52 @@
+package io.keyplane.common;
+
+import java.util.List;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** RFC 9457 problem details with Keyplane's {@code code} and {@code request_id} extensions. */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(name = "Problem", description = "RFC 9457 problem details (application/problem+json)")
+public record Problem(
+        @Schema(example = "urn:keyplane:problem:insufficient_scope") String type,
+        @Schema(example = "Insufficient permissions for operation") String title,
+        @Schema(example = "403") int status,
+        String detail,
+        @Schema(example = "/api/v1/workspaces/5e0c.../api-keys") String instance,
+        @Schema(example = "insufficient_scope") String code,
+        String requestId,
+        @Schema(description = "Present on validation failures") List<FieldError> errors,
+        @Schema(description = "Present on insufficient_scope: the missing permissions") List<String> requiredScopes) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    public static String titleOf(String code) {
+        return switch (code) {
+            case "validation_failed" -> "Request validation failed";
+            case "unprocessable", "scope_exceeds_account" -> "Request cannot be processed";
+            case "missing_credentials" -> "Missing credentials";
+            case "invalid_token" -> "Invalid token";
+            case "key_revoked" -> "Key revoked";
+            case "key_expired" -> "Key expired";
+            case "key_paused" -> "Key paused";
+            case "service_account_disabled" -> "Service account disabled";
+            case "service_key_required" -> "A ServiceKey is required";
+            case "insufficient_scope" -> "Insufficient permissions for operation";
+            case "workspace_mismatch" -> "Credential belongs to another workspace";
+            case "workspace_header_mismatch" -> "X-Workspace-ID does not match the path";
+            case "not_found" -> "Resource not found";
+            case "method_not_allowed" -> "Method not allowed";
+            case "unsupported_media_type" -> "Unsupported media type";
+            case "not_acceptable" -> "Not acceptable";
+            case "payload_too_large" -> "Request body too large";
+            case "rate_limited" -> "Rate limit exceeded";
+            case "internal_error" -> "Internal server error";
+            default -> code.substring(0, 1).toUpperCase() + code.substring(1).replace('_', ' ');
+        };
+    }
+}

@@ -1,0 +1,143 @@
+package io.keyplane.common;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import io.quarkus.logging.Log;
+import io.vertx.core.http.HttpServerRequest;
+
+/** The one place where failures become RFC 9457 problems (API.md section 2). */
+public class ProblemMappers {
+
+    static final String BEARER_CHALLENGE = "Bearer realm=\"keyplane\", error=\"invalid_token\"";
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> domain(KeyplaneException e, HttpServerRequest request) {
+        var response = problem(e.status(), e.code(), e.getMessage(), request, e.errors(), e.requiredScopes());
+        if (e.status() == 401) {
+            response.getHeaders().putSingle(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
+        }
+        if (e.retryAfterSeconds() != null) {
+            response.getHeaders().putSingle(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
+        }
+        return response;
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> json(JsonProcessingException e, HttpServerRequest request) {
+        return problem(400, "validation_failed", "The request body is not valid JSON for this operation", request,
+                List.of(fieldError(e)), null);
+    }
+
+    // more specific than quarkus-rest-jackson's built-in mapper, which would answer application/json
+    @ServerExceptionMapper
+    public RestResponse<Problem> mismatchedInput(MismatchedInputException e, HttpServerRequest request) {
+        return json(e, request);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> beanValidation(ConstraintViolationException e, HttpServerRequest request) {
+        List<FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new FieldError(fieldOf(v), v.getMessage()))
+                .sorted((a, b) -> a.field().compareTo(b.field()))
+                .collect(Collectors.toCollection(ArrayList::new));
+        return problem(400, "validation_failed", "The request is not valid", request, errors, null);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> web(WebApplicationException e, HttpServerRequest request) {
+        if (e.getCause() instanceof JsonProcessingException jsonError) {
+            return json(jsonError, request);
+        }
+        if (e.getCause() instanceof KeyplaneException domainError) { // e.g. a malformed path id (PathIds)
+            return domain(domainError, request);
+        }
+        int status = e.getResponse().getStatus();
+        String code = switch (status) {
+            case 400 -> "validation_failed";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            default -> status >= 500 ? "internal_error" : "http_" + status;
+        };
+        String detail = switch (status) {
+            case 400 -> "The request is not valid";
+            case 404 -> "No such resource";
+            case 415 -> "Send bodies as application/json";
+            default -> Problem.titleOf(code);
+        };
+        if (status >= 500) {
+            Log.error("Unhandled web exception", e);
+        }
+        return problem(status, code, detail, request, null, null);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> unexpected(Throwable t, HttpServerRequest request) {
+        Log.error("Unhandled exception", t); // the only stack trace we log; bodies never carry internals
+        return problem(500, "internal_error", "An unexpected error occurred; quote the request_id when reporting it",
+                request, null, null);
+    }
+
+    static RestResponse<Problem> problem(int status, String code, String detail, HttpServerRequest request,
+            List<FieldError> errors, List<String> requiredScopes) {
+        var body = new Problem("urn:keyplane:problem:" + code, Problem.titleOf(code), status, detail, request.path(),
+                code, RequestIds.of(request), errors, requiredScopes);
+        return RestResponse.ResponseBuilder.<Problem>ok().status(status).entity(body).type(Problem.MEDIA_TYPE).build();
+    }
+
+    private static FieldError fieldError(JsonProcessingException e) {
+        if (!(e instanceof JsonMappingException mapping)) {
+            return new FieldError("body", "malformed JSON");
+        }
+        var path = jsonPath(mapping);
+        if (e instanceof UnrecognizedPropertyException) {
+            return new FieldError(path, "unknown field");
+        }
+        if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
+            return new FieldError(path.isEmpty() ? "body" : path, "wrong type or malformed value");
+        }
+        return new FieldError(path.isEmpty() ? "body" : path, "invalid value");
+    }
+
+    private static String jsonPath(JsonMappingException e) {
+        var sb = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                sb.append(sb.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** "create.body.expiresAt" becomes "expires_at": the JSON name a client sent. */
+    private static String fieldOf(ConstraintViolation<?> v) {
+        var nodes = new ArrayList<String>();
+        v.getPropertyPath().forEach(n -> nodes.add(n.getName()));
+        var relevant = nodes.size() > 2 ? nodes.subList(2, nodes.size()) : nodes.subList(nodes.size() - 1, nodes.size());
+        return relevant.stream().map(ProblemMappers::snakeCase).collect(Collectors.joining("."));
+    }
+
+    private static String snakeCase(String name) {
+        return name == null ? "" : name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
+    }
+}

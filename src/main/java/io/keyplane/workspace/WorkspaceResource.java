@@ -1,0 +1,99 @@
+package io.keyplane.workspace;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import io.keyplane.auth.Access;
+import io.keyplane.common.Page;
+import io.keyplane.common.PageRequest;
+import io.keyplane.workspace.WorkspaceDtos.CreateWorkspaceRequest;
+import io.keyplane.workspace.WorkspaceDtos.CreatedWorkspaceResponse;
+import io.keyplane.workspace.WorkspaceDtos.UpdateWorkspaceRequest;
+import io.keyplane.workspace.WorkspaceDtos.WorkspaceResponse;
+import io.smallrye.mutiny.Uni;
+
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@Path("/api/v1/workspaces")
+@Tag(name = "Workspaces", description = "Tenants: every service account, scope, key and audit event belongs to one")
+public class WorkspaceResource {
+
+    private final WorkspaceService workspaces;
+    private final Access access;
+
+    @Inject
+    WorkspaceResource(WorkspaceService workspaces, Access access) {
+        this.workspaces = workspaces;
+        this.access = access;
+    }
+
+    @POST
+    @Operation(summary = "Create a workspace (operator only)",
+            description = "Also creates the `owner` service account with `workspace:admin` and its first ServiceKey, "
+                    + "returned once in `bootstrap.key`.")
+    @APIResponse(responseCode = "201", description = "Created")
+    public Uni<RestResponse<CreatedWorkspaceResponse>> create(@Valid @NotNull CreateWorkspaceRequest body,
+            @Context UriInfo uri) {
+        return access.operator()
+                .chain(() -> workspaces.create(body.name()))
+                .map(w -> RestResponse.ResponseBuilder.<CreatedWorkspaceResponse>created(
+                        uri.getAbsolutePathBuilder().path(w.id().toString()).build()).entity(w).build());
+    }
+
+    @GET
+    @Operation(summary = "List workspaces", description = "The operator sees all (newest first, paged by `cursor` "
+            + "with a `Link: rel=\"next\"` header); a ServiceKey sees its own.")
+    public Uni<RestResponse<List<WorkspaceResponse>>> list(@RestQuery String limit, @RestQuery String cursor,
+            @Context UriInfo uri) {
+        var page = PageRequest.of(limit, cursor);
+        return access.anyServiceKey().chain(caller -> caller.isOperator()
+                ? workspaces.list(page)
+                : workspaces.get(caller.workspaceId()).map(w -> new Page<>(List.of(w), null)))
+                .map(p -> p.toResponse(uri));
+    }
+
+    @GET
+    @Path("/{workspaceId}")
+    @Operation(summary = "Get a workspace", description = "Any ServiceKey of the workspace, or the operator.")
+    public Uni<WorkspaceResponse> get(@RestPath UUID workspaceId) {
+        return access.member(workspaceId).chain(() -> workspaces.get(workspaceId));
+    }
+
+    @PATCH
+    @Path("/{workspaceId}")
+    @Operation(summary = "Rename a workspace", description = "Needs `workspace:admin`.")
+    public Uni<WorkspaceResponse> update(@RestPath UUID workspaceId, @Valid @NotNull UpdateWorkspaceRequest body) {
+        return access.require(workspaceId, io.keyplane.scope.Permissions.WORKSPACE_ADMIN)
+                .chain(() -> workspaces.rename(workspaceId, body.name()));
+    }
+
+    @DELETE
+    @Path("/{workspaceId}")
+    @Operation(summary = "Delete a workspace (operator only)",
+            description = "Soft delete: status becomes `deleted`, every key in it stops authenticating at once, "
+                    + "the audit log is kept. Returns the deleted workspace.")
+    public Uni<WorkspaceResponse> delete(@RestPath UUID workspaceId) {
+        return access.operator().chain(() -> workspaces.delete(workspaceId));
+    }
+}

@@ -1,0 +1,131 @@
+package io.keyplane.common;
+
+import static io.keyplane.support.TestWorkspace.OPERATOR;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+import org.junit.jupiter.api.Test;
+
+import io.keyplane.support.TestWorkspace;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+@QuarkusTest
+class ProblemResponsesTest {
+
+    @Test
+    void unknownFieldIs400ValidationFailedNamingTheField() {
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"name\":\"a\",\"colour\":\"red\"}")
+                .when().post("/api/v1/workspaces")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", is("urn:keyplane:problem:validation_failed"))
+                .body("title", notNullValue())
+                .body("status", is(400))
+                .body("code", is("validation_failed"))
+                .body("instance", is("/api/v1/workspaces"))
+                .body("request_id", notNullValue())
+                .body("errors[0].field", is("colour"))
+                .body("errors[0].message", is("unknown field"));
+    }
+
+    @Test
+    void malformedJsonIs400() {
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"name\":")
+                .when().post("/api/v1/workspaces")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("code", is("validation_failed")).body("errors[0].field", is("body"));
+    }
+
+    @Test
+    void wrongTypeIs400NamingTheField() {
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"name\":[1,2]}")
+                .when().post("/api/v1/workspaces")
+                .then().statusCode(400).body("code", is("validation_failed")).body("errors[0].field", is("name"));
+    }
+
+    @Test
+    void emptyBodyIs400() {
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
+                .when().post("/api/v1/workspaces")
+                .then().statusCode(400).contentType("application/problem+json").body("code", is("validation_failed"));
+    }
+
+    @Test
+    void bodyOver64KiBIs413Problem() {
+        var big = "{\"name\":\"" + "x".repeat(70 * 1024) + "\"}";
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body(big)
+                .when().post("/api/v1/workspaces")
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("code", is("payload_too_large")).body("request_id", notNullValue());
+    }
+
+    @Test
+    void wrongContentTypeIs415Problem() {
+        given().auth().oauth2(OPERATOR).contentType(ContentType.TEXT).body("name=x")
+                .when().post("/api/v1/workspaces")
+                .then().statusCode(415).contentType("application/problem+json").body("code", is("unsupported_media_type"));
+    }
+
+    @Test
+    void malformedUuidInPathIs400() {
+        given().auth().oauth2(OPERATOR).when().get("/api/v1/workspaces/not-a-uuid")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("code", is("validation_failed"));
+    }
+
+    @Test
+    void unknownPathIs404Problem() {
+        given().auth().oauth2(OPERATOR).when().get("/api/v1/nothing-here")
+                .then().statusCode(404).contentType("application/problem+json").body("code", is("not_found"));
+    }
+
+    @Test
+    void wrongMethodIs405Problem() {
+        given().auth().oauth2(OPERATOR).when().put("/api/v1/workspaces")
+                .then().statusCode(405).contentType("application/problem+json").body("code", is("method_not_allowed"));
+    }
+
+    @Test
+    void wellFormedRequestIdIsEchoedElseGenerated() {
+        given().header("X-Request-Id", "trace-abc.123").when().get("/q/health/live")
+                .then().statusCode(200).header("X-Request-Id", "trace-abc.123");
+        given().header("X-Request-Id", "bad id with spaces").when().get("/q/health/live")
+                .then().header("X-Request-Id", matchesPattern("[0-9a-f-]{36}"));
+        given().auth().oauth2(OPERATOR).header("X-Request-Id", "req-42").when().get("/api/v1/workspaces/" + java.util.UUID.randomUUID())
+                .then().statusCode(404).header("X-Request-Id", "req-42").body("request_id", is("req-42"));
+    }
+
+    @Test
+    void workspaceHeaderMustMatchPath() {
+        var ws = TestWorkspace.create();
+        given().auth().oauth2(ws.ownerKey()).header("X-Workspace-ID", java.util.UUID.randomUUID().toString())
+                .when().get(ws.path(""))
+                .then().statusCode(400).body("code", is("workspace_header_mismatch"));
+        given().auth().oauth2(ws.ownerKey()).header("X-Workspace-ID", ws.id())
+                .when().get(ws.path("")).then().statusCode(200);
+    }
+
+    @Test
+    void healthOpenApiAndSwaggerAreServed() {
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+        given().when().get("/q/health/live").then().statusCode(200);
+        given().accept("application/json").when().get("/q/openapi")
+                .then().statusCode(200)
+                .body("components.securitySchemes.bearer.scheme", is("bearer"))
+                .body("paths.'/api/v1/workspaces'.post.summary", notNullValue())
+                .body("paths.'/api/v1/workspaces'.post.responses.'401'.content.'application/problem+json'", notNullValue())
+                .body("components.schemas.Problem", notNullValue());
+        given().when().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
+    }
+
+    @Test
+    void internalsNeverLeakInBodies() {
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"name\":\"\\u0000\"}")
+                .when().post("/api/v1/workspaces")
+                .then().statusCode(not(500));
+    }
+}
