@@ -8,7 +8,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.configuration.ConfigUtils;
 import io.quarkus.runtime.StartupEvent;
 
 /** Refuses to start with a missing or weak secret; messages name the variable, never its value. */
@@ -24,7 +24,7 @@ public class SecretsCheck {
         }
         if (config.operatorToken().isEmpty()) {
             Log.info("KEYPLANE_OPERATOR_TOKEN is not set: operator access is disabled");
-        } else if (LaunchMode.current() == LaunchMode.DEVELOPMENT && System.getenv("KEYPLANE_OPERATOR_TOKEN") == null) {
+        } else if (ConfigUtils.getProfiles().contains("dev") && System.getenv("KEYPLANE_OPERATOR_TOKEN") == null) {
             Log.info("Dev mode: the operator token is the development default from application.properties"
                     + " (%dev.keyplane.operator-token, see README); set KEYPLANE_OPERATOR_TOKEN to use your own");
         }

@@ -118,7 +118,9 @@ class ProblemResponsesTest {
                 .body("components.securitySchemes.bearer.scheme", is("bearer"))
                 .body("paths.'/api/v1/workspaces'.post.summary", notNullValue())
                 .body("paths.'/api/v1/workspaces'.post.responses.'401'.content.'application/problem+json'", notNullValue())
-                .body("components.schemas.Problem", notNullValue());
+                .body("components.schemas.Problem.properties.request_id", notNullValue())
+                .body("components.schemas.Workspace.properties.created_at", notNullValue())
+                .body("components.schemas.Workspace.properties.createdAt", org.hamcrest.Matchers.nullValue());
         given().when().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
     }
 

@@ -1,0 +1,68 @@
+package io.keyplane.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Base64;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class SecretsCheckTest {
+
+    static final String STRONG_PEPPER = "p".repeat(32);
+    static final String AES_KEY = Base64.getEncoder().encodeToString(new byte[32]);
+
+    @Test
+    void strongSecretsPass() {
+        assertEquals(java.util.List.of(), SecretsCheck.problems(config(STRONG_PEPPER, AES_KEY, null)));
+    }
+
+    @Test
+    void missingOrWeakPepperIsNamedWithoutItsValue() {
+        var problems = SecretsCheck.problems(config("short-secret-pepper", AES_KEY, null));
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).startsWith("KEYPLANE_PEPPER"));
+        assertFalse(problems.get(0).contains("short-secret-pepper"));
+        assertTrue(SecretsCheck.problems(config(null, AES_KEY, null)).get(0).startsWith("KEYPLANE_PEPPER"));
+    }
+
+    @Test
+    void encryptionKeyMustBeBase64Of32Bytes() {
+        assertTrue(SecretsCheck.problems(config(STRONG_PEPPER, null, null)).get(0).startsWith("KEYPLANE_ENCRYPTION_KEY"));
+        assertTrue(SecretsCheck.problems(config(STRONG_PEPPER, "not base64!", null)).get(0)
+                .startsWith("KEYPLANE_ENCRYPTION_KEY"));
+        var sixteen = Base64.getEncoder().encodeToString(new byte[16]);
+        assertTrue(SecretsCheck.problems(config(STRONG_PEPPER, sixteen, null)).get(0).startsWith("KEYPLANE_ENCRYPTION_KEY"));
+    }
+
+    @Test
+    void shortOperatorTokenIsRefused() {
+        assertTrue(SecretsCheck.problems(config(STRONG_PEPPER, AES_KEY, "abc")).get(0).startsWith("KEYPLANE_OPERATOR_TOKEN"));
+    }
+
+    static KeyplaneConfig config(String pepper, String encryptionKey, String operatorToken) {
+        return new KeyplaneConfig() {
+            public Db db() {
+                return null;
+            }
+
+            public Optional<String> operatorToken() {
+                return Optional.ofNullable(operatorToken);
+            }
+
+            public Optional<String> pepper() {
+                return Optional.ofNullable(pepper);
+            }
+
+            public int pepperVersion() {
+                return 1;
+            }
+
+            public Optional<String> encryptionKey() {
+                return Optional.ofNullable(encryptionKey);
+            }
+        };
+    }
+}
