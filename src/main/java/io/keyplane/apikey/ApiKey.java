@@ -50,8 +50,9 @@ public class ApiKey extends PanacheEntityBase {
     @Version
     public long version;
 
+    /** Revoked wins, then expiry (a paused key past its expiry reads expired), then the stored status. */
     public String statusAt(Instant now) {
-        if (ACTIVE.equals(status) && expiresAt != null && !now.isBefore(expiresAt)) {
+        if (!REVOKED.equals(status) && expiresAt != null && !now.isBefore(expiresAt)) {
             return EXPIRED;
         }
         return status;

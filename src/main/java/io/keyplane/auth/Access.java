@@ -10,26 +10,47 @@ import io.keyplane.apikey.KeyKind;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.scope.Permissions;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Authorization of management calls (API.md section 1): the 400/403 rules, in the order a client can fix them. */
 @Singleton
 public class Access {
 
     private final CallContext context;
+    private final Pool pool;
 
     @Inject
-    Access(CallContext context) {
+    Access(CallContext context, Pool pool) {
         this.context = context;
+        this.pool = pool;
     }
 
     /** A ServiceKey of {@code workspaceId} holding {@code permission}, or the operator. */
     public Uni<Caller> require(UUID workspaceId, String permission) {
-        return Uni.createFrom().item(() -> check(workspaceId, permission));
+        return Uni.createFrom().item(() -> check(workspaceId, permission))
+                .call(caller -> caller.isOperator() ? requireWorkspace(workspaceId, !permission.endsWith(":read"))
+                        : Uni.createFrom().voidItem());
     }
 
     /** Any ServiceKey of the workspace, or the operator. */
     public Uni<Caller> member(UUID workspaceId) {
-        return Uni.createFrom().item(() -> check(workspaceId, null));
+        return Uni.createFrom().item(() -> check(workspaceId, null))
+                .call(caller -> caller.isOperator() ? requireWorkspace(workspaceId, false) : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * A key's own workspace is known to be active (authentication checked it); the operator may name any id, so
+     * it must exist, and be active for writes (a deleted workspace's records stay readable).
+     */
+    private Uni<Void> requireWorkspace(UUID workspaceId, boolean write) {
+        return pool.preparedQuery("select status from workspace where id = $1").execute(Tuple.of(workspaceId))
+                .invoke(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext() || (write && !"active".equals(it.next().getString("status")))) {
+                        throw KeyplaneException.notFound("Workspace");
+                    }
+                }).replaceWithVoid();
     }
 
     public Uni<Caller> operator() {
@@ -49,6 +70,24 @@ public class Access {
             requireServiceKey(context.caller());
             return context.caller();
         });
+    }
+
+    /**
+     * No escalation through delegation: granting management permissions (to an account or a ServiceKey), or
+     * changing an account or ServiceKey that holds them, needs the caller to hold them too. Data-plane scopes are
+     * the workspace's business and may be granted freely.
+     */
+    public void requireGrantable(Caller caller, java.util.Collection<String> grants) {
+        if (caller.isOperator()) {
+            return;
+        }
+        var management = grants.stream()
+                .filter(g -> Permissions.isBuiltIn(g) || Permissions.BUILT_IN.stream().anyMatch(b -> Permissions.covers(g, b)))
+                .toList();
+        var missing = Permissions.missing(caller.key().effectiveScopes(), management);
+        if (!missing.isEmpty()) {
+            throw KeyplaneException.insufficientScope(missing);
+        }
     }
 
     private Caller check(UUID workspaceId, String permission) {

@@ -52,7 +52,7 @@ public record KeyFacts(
 
     /** Status as the key object reports it (API.md 4.1). */
     public String statusAt(Instant now) {
-        if ("active".equals(keyStatus) && expiresAt != null && !now.isBefore(expiresAt)) {
+        if (!"revoked".equals(keyStatus) && expiresAt != null && !now.isBefore(expiresAt)) {
             return "expired";
         }
         return keyStatus;

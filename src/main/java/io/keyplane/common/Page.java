@@ -2,7 +2,6 @@ package io.keyplane.common;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Function;
 
 import jakarta.ws.rs.core.UriInfo;
@@ -13,7 +12,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 public record Page<T>(List<T> items, String nextCursor) {
 
     /** Builds a page from up to limit+1 rows: the extra row only proves there is a next page. */
-    public static <E> Page<E> of(List<E> rows, int limit, Function<E, Instant> at, Function<E, UUID> id) {
+    public static <E> Page<E> of(List<E> rows, int limit, Function<E, Instant> at, Function<E, Object> id) {
         if (rows.size() <= limit) {
             return new Page<>(rows, null);
         }

@@ -6,23 +6,51 @@ import java.util.Base64;
 import java.util.UUID;
 
 /**
- * {@code limit} (1-200, default 50) and an opaque {@code cursor}: the position (created_at, id) of the last
- * item of the previous page, for keyset paging newest first.
+ * {@code limit} (1-200, default 50) and an opaque {@code cursor}: the position (time, id) of the last item of
+ * the previous page, for keyset paging newest first.
  */
-public record PageRequest(int limit, Instant afterAt, UUID afterId) {
+public record PageRequest(int limit, Instant afterAt, String afterId) {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
 
     public static PageRequest of(String limit, String cursor) {
-        return new PageRequest(parseLimit(limit), cursorInstant(cursor), cursorId(cursor));
+        int parsedLimit = parseLimit(limit);
+        if (cursor == null || cursor.isEmpty()) {
+            return new PageRequest(parsedLimit, null, null);
+        }
+        try {
+            var parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":", 2);
+            if (parts.length == 2 && !parts[1].isEmpty()) {
+                return new PageRequest(parsedLimit, Instant.ofEpochMilli(Long.parseLong(parts[0])), parts[1]);
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw badCursor();
     }
 
     public boolean hasCursor() {
         return afterId != null;
     }
 
-    public static String cursorOf(Instant at, UUID id) {
+    public UUID afterUuid() {
+        try {
+            return UUID.fromString(afterId);
+        } catch (IllegalArgumentException e) {
+            throw badCursor();
+        }
+    }
+
+    public long afterLong() {
+        try {
+            return Long.parseLong(afterId);
+        } catch (NumberFormatException e) {
+            throw badCursor();
+        }
+    }
+
+    public static String cursorOf(Instant at, Object id) {
         var raw = at.toEpochMilli() + ":" + id;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
@@ -42,25 +70,7 @@ public record PageRequest(int limit, Instant afterAt, UUID afterId) {
         throw KeyplaneException.validation("limit", "must be an integer from 1 to " + MAX_LIMIT);
     }
 
-    private static String[] decode(String cursor) {
-        try {
-            var parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":", 2);
-            if (parts.length == 2) {
-                Long.parseLong(parts[0]);
-                UUID.fromString(parts[1]);
-                return parts;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        throw KeyplaneException.validation("cursor", "is not a cursor this API issued");
-    }
-
-    private static Instant cursorInstant(String cursor) {
-        return cursor == null || cursor.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(decode(cursor)[0]));
-    }
-
-    private static UUID cursorId(String cursor) {
-        return cursor == null || cursor.isEmpty() ? null : UUID.fromString(decode(cursor)[1]);
+    private static KeyplaneException badCursor() {
+        return KeyplaneException.validation("cursor", "is not a cursor this API issued");
     }
 }

@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 
@@ -103,7 +104,7 @@ public class ProblemMappers {
         return RestResponse.ResponseBuilder.<Problem>ok().status(status).entity(body).type(Problem.MEDIA_TYPE).build();
     }
 
-    private static FieldError fieldError(JsonProcessingException e) {
+    static FieldError fieldError(JsonProcessingException e) {
         if (!(e instanceof JsonMappingException mapping)) {
             return new FieldError("body", "malformed JSON");
         }
@@ -132,9 +133,12 @@ public class ProblemMappers {
     /** "create.body.expiresAt" becomes "expires_at": the JSON name a client sent. */
     private static String fieldOf(ConstraintViolation<?> v) {
         var nodes = new ArrayList<String>();
-        v.getPropertyPath().forEach(n -> nodes.add(n.getName()));
-        var relevant = nodes.size() > 2 ? nodes.subList(2, nodes.size()) : nodes.subList(nodes.size() - 1, nodes.size());
-        return relevant.stream().map(ProblemMappers::snakeCase).collect(Collectors.joining("."));
+        for (var node : v.getPropertyPath()) {
+            if (node.getKind() != ElementKind.METHOD && node.getKind() != ElementKind.PARAMETER) {
+                nodes.add(snakeCase(node.getName()));
+            }
+        }
+        return nodes.isEmpty() ? "body" : String.join(".", nodes);
     }
 
     private static String snakeCase(String name) {

@@ -13,7 +13,7 @@ public record ServiceAccountResponse(
         String name,
         String description,
         List<String> scopes,
-        @Schema(enumeration = { "active", "disabled" }) String status,
+        @Schema(enumeration = { "active", "disabled", "deleted" }) String status,
         @Schema(description = "Acting service account id, or `operator`") String createdBy,
         Instant createdAt,
         Instant updatedAt) {

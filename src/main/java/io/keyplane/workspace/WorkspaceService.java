@@ -71,7 +71,7 @@ public class WorkspaceService {
     public Uni<Page<WorkspaceResponse>> list(PageRequest page) {
         var query = page.hasCursor()
                 ? Workspace.<Workspace>find("createdAt < ?1 or (createdAt = ?1 and id < ?2) order by createdAt desc, id desc",
-                        page.afterAt(), page.afterId())
+                        page.afterAt(), page.afterUuid())
                 : Workspace.<Workspace>find("order by createdAt desc, id desc");
         return query.range(0, page.limit()).list()
                 .map(rows -> Page.of(rows, page.limit(), w -> w.createdAt, w -> w.id).map(WorkspaceResponse::from));

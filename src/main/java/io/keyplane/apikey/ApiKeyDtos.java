@@ -1,0 +1,72 @@
+package io.keyplane.apikey;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+public final class ApiKeyDtos {
+
+    public static final int MAX_META_BYTES = 4096;
+    public static final int MAX_EXPIRY_DAYS = 36_500;
+    public static final int MAX_GRACE_SECONDS = 2_592_000;
+
+    private ApiKeyDtos() {
+    }
+
+    @Schema(name = "CreateApiKeyRequest")
+    public record CreateApiKeyRequest(
+            @NotBlank @Size(max = 200) @Schema(example = "CI/CD Pipeline Key") String name,
+            @Schema(description = "Default `api`") KeyKind kind,
+            @Schema(description = "Default: the caller's own service account (required for the operator)")
+            UUID serviceAccountId,
+            @Size(max = 100) @Schema(description = "Default: all of the account's scopes; must be a subset")
+            List<@NotNull @Size(max = 100) String> scopes,
+            @Schema(description = "Absolute expiry (future); exclusive with `expires_in_days`") Instant expiresAt,
+            @Positive @Max(MAX_EXPIRY_DAYS) @Schema(description = "30, 90, 365 or any positive number of days")
+            Integer expiresInDays,
+            @Valid @Schema(description = "Exclusive with `tier`; absent means unlimited") RateLimit rateLimit,
+            @Pattern(regexp = "free|starter|pro|enterprise", message = "must be free, starter, pro or enterprise")
+            @Schema(description = "free 100/min, starter 500/min, pro 2000/min, enterprise unlimited") String tier,
+            @Size(max = 100) @Schema(description = "IPv4/IPv6 addresses or CIDR blocks the key may be used from; "
+                    + "empty means anywhere") List<@NotNull String> allowedCidrs,
+            @Schema(description = "Your own JSON object, at most 4 KiB") Map<String, Object> meta) {
+    }
+
+    @Schema(name = "UpdateApiKeyRequest", description = "Fields left out stay as they are; `expires_at`, `rate_limit` "
+            + "may be null to remove them. The secret never changes: rotate for that.")
+    public record UpdateApiKeyRequest(
+            @Size(min = 1, max = 200) String name,
+            @Size(max = 100) List<@NotNull @Size(max = 100) String> scopes,
+            Instant expiresAt,
+            @Valid RateLimit rateLimit,
+            @Size(max = 100) List<@NotNull String> allowedCidrs,
+            Map<String, Object> meta) {
+    }
+
+    @Schema(name = "RotateApiKeyRequest")
+    public record RotateApiKeyRequest(
+            @Min(0) @Max(MAX_GRACE_SECONDS)
+            @Schema(description = "How long the old key keeps working (0-2592000 s, default 0: revoked at once)")
+            Integer gracePeriodSeconds) {
+    }
+
+    @Schema(name = "RevokedStatus")
+    public record StatusResponse(@Schema(example = "revoked") String status) {
+    }
+
+    @Schema(name = "RevealedKey")
+    public record RevealResponse(String key) {
+    }
+}

@@ -1,0 +1,211 @@
+package io.keyplane.apikey;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.keyplane.apikey.ApiKeyDtos.CreateApiKeyRequest;
+import io.keyplane.apikey.ApiKeyDtos.RevealResponse;
+import io.keyplane.apikey.ApiKeyDtos.RotateApiKeyRequest;
+import io.keyplane.apikey.ApiKeyDtos.StatusResponse;
+import io.keyplane.apikey.ApiKeyDtos.UpdateApiKeyRequest;
+import io.keyplane.auth.Access;
+import io.keyplane.common.JsonBodies;
+import io.keyplane.common.KeyplaneException;
+import io.keyplane.common.PageRequest;
+import io.keyplane.scope.Permissions;
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/v1/workspaces/{workspaceId}/api-keys")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "API keys", description = "Issue, list, update, pause, resume, rotate, reveal and revoke keys")
+public class ApiKeyResource {
+
+    private static final List<String> STATUSES = List.of(ApiKey.ACTIVE, ApiKey.PAUSED, ApiKey.EXPIRED, ApiKey.REVOKED);
+
+    private final ApiKeyService keys;
+    private final KeyChanges changes;
+    private final Access access;
+    private final JsonBodies bodies;
+    private final Clock clock;
+
+    @Inject
+    ApiKeyResource(ApiKeyService keys, KeyChanges changes, Access access, JsonBodies bodies, Clock clock) {
+        this.keys = keys;
+        this.changes = changes;
+        this.access = access;
+        this.bodies = bodies;
+        this.clock = clock;
+    }
+
+    @GET
+    @Operation(summary = "List API keys", description = "Needs `keys:read`. A bare array, newest first, never with "
+            + "`key`. Filters: `status` (computed: active, paused, expired, revoked), `kind`, `service_account_id`. "
+            + "`limit` 1-200 (default 50); the next page is in the `Link: <...>; rel=\"next\"` header.")
+    public Uni<RestResponse<List<ApiKeyResponse>>> list(@RestPath UUID workspaceId,
+            @RestQuery @Schema(enumeration = { "active", "paused", "expired", "revoked" }) String status,
+            @RestQuery @Schema(enumeration = { "api", "service", "ingest" }) String kind,
+            @RestQuery("service_account_id") UUID serviceAccountId,
+            @RestQuery String limit, @RestQuery String cursor, @Context UriInfo uri) {
+        var page = PageRequest.of(limit, cursor);
+        if (status != null && !STATUSES.contains(status)) {
+            throw KeyplaneException.validation("status", "must be one of " + STATUSES);
+        }
+        var kindFilter = kind == null ? null : KeyKind.parse(kind)
+                .orElseThrow(() -> KeyplaneException.validation("kind", "must be api, service or ingest"));
+        var filter = new ApiKeyRepository.Filter(status, kindFilter, serviceAccountId);
+        return access.require(workspaceId, Permissions.KEYS_READ)
+                .chain(() -> keys.list(workspaceId, filter, page))
+                .map(p -> p.map(k -> ApiKeyResponse.from(k, clock.instant())).toResponse(uri));
+    }
+
+    @POST
+    @Operation(summary = "Create an API key", description = "Needs `keys:write`. The plain `key` is in this response "
+            + "only. Send `Idempotency-Key` to make retries safe: for 24 h the same key and body return the first "
+            + "result, a different body is 422 `idempotency_key_reused`. Creating a ServiceKey with management "
+            + "permissions needs the caller to hold them.")
+    @APIResponse(responseCode = "201", description = "Created, with `key`")
+    @APIResponse(responseCode = "422", description = "`scope_exceeds_account`, `unknown_scope`, `unprocessable` "
+            + "(past `expires_at`, unknown `service_account_id`), `idempotency_key_reused`")
+    public Uni<RestResponse<ApiKeyResponse>> create(@RestPath UUID workspaceId,
+            @Parameter(in = ParameterIn.HEADER, description = "Makes a retried POST return the first result")
+            @RestHeader("Idempotency-Key") String idempotencyKey,
+            @Valid @NotNull CreateApiKeyRequest body, @Context UriInfo uri) {
+        if (idempotencyKey != null) {
+            Idempotency.validate(idempotencyKey);
+        }
+        return access.require(workspaceId, Permissions.KEYS_WRITE)
+                .chain(caller -> keys.create(workspaceId, body, caller, idempotencyKey))
+                .map(issued -> RestResponse.ResponseBuilder.<ApiKeyResponse>created(
+                        uri.getAbsolutePathBuilder().path(issued.entity().id.toString()).build())
+                        .entity(ApiKeyResponse.issued(issued, clock.instant())).build());
+    }
+
+    @GET
+    @Path("/{keyId}")
+    @Operation(summary = "Get an API key", description = "Needs `keys:read`.")
+    public Uni<ApiKeyResponse> get(@RestPath UUID workspaceId, @RestPath UUID keyId) {
+        return access.require(workspaceId, Permissions.KEYS_READ)
+                .chain(() -> keys.get(workspaceId, keyId)).map(k -> ApiKeyResponse.from(k, clock.instant()));
+    }
+
+    @PATCH
+    @Path("/{keyId}")
+    @Operation(summary = "Update an API key", description = "Needs `keys:write`. Changes `name`, `scopes`, "
+            + "`expires_at`, `rate_limit`, `allowed_cidrs`, `meta`; never the secret.")
+    @RequestBody(content = @Content(schema = @Schema(implementation = UpdateApiKeyRequest.class)))
+    @APIResponse(responseCode = "409", description = "`key_revoked`")
+    @APIResponse(responseCode = "422", description = "`scope_exceeds_account`, `unknown_scope`, `unprocessable`")
+    public Uni<ApiKeyResponse> update(@RestPath UUID workspaceId, @RestPath UUID keyId, JsonNode body) {
+        return access.require(workspaceId, Permissions.KEYS_WRITE)
+                .chain(caller -> keys.update(workspaceId, keyId, bodies.patch(body, UpdateApiKeyRequest.class), caller))
+                .call(changes::changed)
+                .map(k -> ApiKeyResponse.from(k, clock.instant()));
+    }
+
+    @DELETE
+    @Path("/{keyId}")
+    @Operation(summary = "Revoke an API key", description = "Needs `keys:write`. Permanent, and in force before "
+            + "this response is sent.")
+    @APIResponse(responseCode = "200", description = "`{\"status\": \"revoked\"}`")
+    public Uni<StatusResponse> revoke(@RestPath UUID workspaceId, @RestPath UUID keyId) {
+        return access.require(workspaceId, Permissions.KEYS_WRITE)
+                .chain(caller -> keys.revoke(workspaceId, keyId, caller))
+                .call(changes::changed)
+                .map(k -> new StatusResponse(ApiKey.REVOKED));
+    }
+
+    @POST
+    @Path("/{keyId}/pause")
+    @Operation(summary = "Pause an API key", description = "Needs `keys:write`. The key fails with `key_paused` "
+            + "(verify: PAUSED) until resumed.")
+    @APIResponse(responseCode = "409", description = "`key_revoked`")
+    public Uni<ApiKeyResponse> pause(@RestPath UUID workspaceId, @RestPath UUID keyId) {
+        return access.require(workspaceId, Permissions.KEYS_WRITE)
+                .chain(caller -> keys.pause(workspaceId, keyId, caller))
+                .call(changes::changed)
+                .map(k -> ApiKeyResponse.from(k, clock.instant()));
+    }
+
+    @POST
+    @Path("/{keyId}/resume")
+    @Operation(summary = "Resume a paused API key", description = "Needs `keys:write`.")
+    @APIResponse(responseCode = "409", description = "`key_revoked`")
+    public Uni<ApiKeyResponse> resume(@RestPath UUID workspaceId, @RestPath UUID keyId) {
+        return access.require(workspaceId, Permissions.KEYS_WRITE)
+                .chain(caller -> keys.resume(workspaceId, keyId, caller))
+                .call(changes::changed)
+                .map(k -> ApiKeyResponse.from(k, clock.instant()));
+    }
+
+    @POST
+    @Path("/{keyId}/rotate")
+    @Operation(summary = "Rotate an API key", description = "Needs `keys:write`. Returns the successor with its `key`. "
+            + "The old key gets `replaced_by` and keeps working for `grace_period_seconds` (dual-key overlap), then "
+            + "expires; with 0 (the default) it is revoked at once. A key can be rotated once: rotate its successor "
+            + "next. The successor keeps the old key's lifetime if it had an expiry.")
+    @APIResponse(responseCode = "201", description = "The successor, with `key`")
+    @APIResponse(responseCode = "409", description = "`key_revoked`, `already_rotated`")
+    public Uni<RestResponse<ApiKeyResponse>> rotate(@RestPath UUID workspaceId, @RestPath UUID keyId,
+            @Valid RotateApiKeyRequest body, @Context UriInfo uri) {
+        int grace = body == null || body.gracePeriodSeconds() == null ? 0 : body.gracePeriodSeconds();
+        return access.require(workspaceId, Permissions.KEYS_WRITE)
+                .chain(caller -> keys.rotate(workspaceId, keyId, grace, caller))
+                .call(issued -> changes.changed(keyId))
+                .map(issued -> RestResponse.ResponseBuilder.<ApiKeyResponse>created(uri.getBaseUriBuilder()
+                        .path("/api/v1/workspaces/{ws}/api-keys/{id}").build(workspaceId, issued.entity().id))
+                        .entity(ApiKeyResponse.issued(issued, clock.instant())).build());
+    }
+
+    @GET
+    @Path("/{keyId}/reveal")
+    @Operation(summary = "Reveal an ingest key", description = "Needs `keys:write`. Ingest keys only; every reveal "
+            + "is audited.")
+    @APIResponse(responseCode = "409", description = "`not_revealable` (not an ingest key), `key_revoked`")
+    public Uni<RevealResponse> reveal(@RestPath UUID workspaceId, @RestPath UUID keyId) {
+        return access.require(workspaceId, Permissions.KEYS_WRITE)
+                .chain(() -> keys.reveal(workspaceId, keyId)).map(RevealResponse::new);
+    }
+
+    @GET
+    @Path("/{keyId}/usage")
+    @Operation(summary = "Usage history of an API key", description = "Needs `keys:read`. Newest first, paged like "
+            + "the key list: every verification of the key and every management call made with it.")
+    public Uni<RestResponse<List<KeyUsageResponse>>> usage(@RestPath UUID workspaceId, @RestPath UUID keyId,
+            @RestQuery String limit, @RestQuery String cursor, @Context UriInfo uri) {
+        var page = PageRequest.of(limit, cursor);
+        return access.require(workspaceId, Permissions.KEYS_READ)
+                .chain(() -> keys.usage(workspaceId, keyId, page))
+                .map(p -> p.map(KeyUsageResponse::from).toResponse(uri));
+    }
+}

@@ -1,0 +1,304 @@
+package io.keyplane.apikey;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+
+import io.keyplane.apikey.ApiKeyDtos.CreateApiKeyRequest;
+import io.keyplane.apikey.ApiKeyDtos.UpdateApiKeyRequest;
+import io.keyplane.audit.AuditLog;
+import io.keyplane.audit.Changes;
+import io.keyplane.auth.Access;
+import io.keyplane.auth.Caller;
+import io.keyplane.common.JsonBodies;
+import io.keyplane.common.JsonBodies.Patch;
+import io.keyplane.common.KeyplaneException;
+import io.keyplane.common.Page;
+import io.keyplane.common.PageRequest;
+import io.keyplane.scope.ScopeService;
+import io.keyplane.serviceaccount.ServiceAccount;
+import io.keyplane.serviceaccount.ServiceAccountService;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class ApiKeyService {
+
+    private final ApiKeyRepository keys;
+    private final KeyIssuer issuer;
+    private final Idempotency idempotency;
+    private final ScopeService scopes;
+    private final Access access;
+    private final AuditLog audit;
+    private final JsonBodies json;
+    private final Clock clock;
+
+    @Inject
+    ApiKeyService(ApiKeyRepository keys, KeyIssuer issuer, Idempotency idempotency, ScopeService scopes, Access access,
+            AuditLog audit, JsonBodies json, Clock clock) {
+        this.keys = keys;
+        this.issuer = issuer;
+        this.idempotency = idempotency;
+        this.scopes = scopes;
+        this.access = access;
+        this.audit = audit;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @WithTransaction
+    public Uni<IssuedKey> create(UUID workspaceId, CreateApiKeyRequest body, Caller caller, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return issue(workspaceId, body, caller);
+        }
+        return idempotency.claim(workspaceId, idempotencyKey, json.write(body)).chain(replay -> replay != null
+                ? keys.findInWorkspace(workspaceId, replay.keyId(), LockModeType.NONE)
+                        .map(k -> new IssuedKey(k, replay.plainKey()))
+                : issue(workspaceId, body, caller).call(issued -> idempotency.complete(workspaceId, idempotencyKey, issued)));
+    }
+
+    private Uni<IssuedKey> issue(UUID workspaceId, CreateApiKeyRequest body, Caller caller) {
+        var now = clock.instant();
+        var kind = body.kind() == null ? KeyKind.API : body.kind();
+        var expiresAt = ApiKeyInputs.expiry(body.expiresAt(), body.expiresInDays(), now);
+        var rateLimit = ApiKeyInputs.rateLimit(body.rateLimit(), body.tier());
+        var cidrs = ApiKeyInputs.cidrs(body.allowedCidrs());
+        var meta = ApiKeyInputs.meta(body.meta(), json::write);
+        var accountId = body.serviceAccountId() != null ? body.serviceAccountId() : caller.key() == null ? null
+                : caller.key().serviceAccountId();
+        if (accountId == null) {
+            return Uni.createFrom().failure(KeyplaneException.validation("service_account_id",
+                    "is required when the operator creates a key"));
+        }
+        return account(workspaceId, accountId)
+                .chain(account -> grants(workspaceId, body.scopes(), account, kind, caller)
+                        .map(granted -> issuer.issue(new KeyIssuer.Spec(workspaceId, account.id, body.name().trim(), kind,
+                                granted, expiresAt, rateLimit == null ? null : rateLimit.limit(),
+                                rateLimit == null ? null : rateLimit.windowSeconds(), cidrs, meta, null,
+                                caller.actorId()))))
+                .call(issued -> issued.entity().persist())
+                .call(issued -> audit.success(workspaceId, "api_key.create", "api_key", issued.entity().id,
+                        creationChanges(issued.entity())));
+    }
+
+    @WithSession
+    public Uni<Page<ApiKey>> list(UUID workspaceId, ApiKeyRepository.Filter filter, PageRequest page) {
+        return keys.list(workspaceId, filter, page, clock.instant())
+                .map(rows -> Page.of(rows, page.limit(), k -> k.createdAt, k -> k.id));
+    }
+
+    @WithSession
+    public Uni<ApiKey> get(UUID workspaceId, UUID keyId) {
+        return keys.findInWorkspace(workspaceId, keyId, LockModeType.NONE);
+    }
+
+    /** Row-locked, so a revocation racing with this update is either seen (409) or waits: never undone. */
+    @WithTransaction
+    public Uni<ApiKey> update(UUID workspaceId, UUID keyId, Patch<UpdateApiKeyRequest> patch, Caller caller) {
+        var body = patch.value();
+        var now = clock.instant();
+        for (var field : List.of("name", "scopes", "allowed_cidrs", "meta")) {
+            if (patch.has(field) && valueOf(body, field) == null) {
+                return Uni.createFrom().failure(KeyplaneException.validation(field, "must not be null"));
+            }
+        }
+        if (patch.has("expires_at")) {
+            ApiKeyInputs.requireFuture(body.expiresAt(), now);
+        }
+        var cidrs = patch.has("allowed_cidrs") ? ApiKeyInputs.cidrs(body.allowedCidrs()) : null;
+        var meta = patch.has("meta") ? ApiKeyInputs.meta(body.meta(), json::write) : null;
+        return keys.findInWorkspace(workspaceId, keyId, LockModeType.PESSIMISTIC_WRITE)
+                .invoke(ApiKeyService::requireNotRevoked)
+                .invoke(k -> requireManageable(k, caller))
+                .call(k -> !patch.has("scopes") ? Uni.createFrom().voidItem()
+                        : account(workspaceId, k.serviceAccountId)
+                                .chain(account -> grants(workspaceId, body.scopes(), account, k.kind, caller))
+                                .invoke(granted -> k.scopes = granted.toArray(String[]::new)).replaceWithVoid())
+                .call(k -> {
+                    var changes = Changes.none();
+                    if (body.name() != null) {
+                        changes.field("name", k.name, body.name().trim());
+                        k.name = body.name().trim();
+                    }
+                    if (patch.has("expires_at")) {
+                        changes.field("expires_at", k.expiresAt, body.expiresAt());
+                        k.expiresAt = body.expiresAt();
+                    }
+                    if (patch.has("rate_limit")) {
+                        changes.field("rate_limit", RateLimit.of(k.rateLimit, k.rateWindowSeconds), body.rateLimit());
+                        k.rateLimit = body.rateLimit() == null ? null : body.rateLimit().limit();
+                        k.rateWindowSeconds = body.rateLimit() == null ? null : body.rateLimit().windowSeconds();
+                    }
+                    if (cidrs != null) {
+                        changes.field("allowed_cidrs", List.of(k.allowedCidrs), cidrs);
+                        k.allowedCidrs = cidrs.toArray(String[]::new);
+                    }
+                    if (meta != null) {
+                        changes.field("meta", k.meta, meta);
+                        k.meta = meta;
+                    }
+                    return audit.success(workspaceId, "api_key.update", "api_key", k.id, changes);
+                })
+                .invoke(k -> k.updatedAt = now);
+    }
+
+    @WithTransaction
+    public Uni<ApiKey> pause(UUID workspaceId, UUID keyId, Caller caller) {
+        return setPaused(workspaceId, keyId, true, caller);
+    }
+
+    @WithTransaction
+    public Uni<ApiKey> resume(UUID workspaceId, UUID keyId, Caller caller) {
+        return setPaused(workspaceId, keyId, false, caller);
+    }
+
+    private Uni<ApiKey> setPaused(UUID workspaceId, UUID keyId, boolean paused, Caller caller) {
+        var target = paused ? ApiKey.PAUSED : ApiKey.ACTIVE;
+        return keys.findInWorkspace(workspaceId, keyId, LockModeType.PESSIMISTIC_WRITE)
+                .invoke(ApiKeyService::requireNotRevoked)
+                .invoke(k -> requireManageable(k, caller))
+                .call(k -> {
+                    if (target.equals(k.status)) {
+                        return Uni.createFrom().voidItem(); // already so: nothing changed, nothing to audit
+                    }
+                    var changes = Changes.none().field("status", k.status, target);
+                    k.status = target;
+                    k.updatedAt = clock.instant();
+                    return audit.success(workspaceId, paused ? "api_key.pause" : "api_key.resume", "api_key", k.id,
+                            changes).replaceWithVoid();
+                });
+    }
+
+    /** Permanent. Revoking a revoked key succeeds again without a second event. */
+    @WithTransaction
+    public Uni<ApiKey> revoke(UUID workspaceId, UUID keyId, Caller caller) {
+        return keys.findInWorkspace(workspaceId, keyId, LockModeType.PESSIMISTIC_WRITE)
+                .invoke(k -> requireManageable(k, caller))
+                .call(k -> {
+                    if (k.isRevoked()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    var changes = Changes.none().field("status", k.status, ApiKey.REVOKED);
+                    k.revoke(clock.instant());
+                    return audit.success(workspaceId, "api_key.revoke", "api_key", k.id, changes).replaceWithVoid();
+                });
+    }
+
+    /**
+     * A successor with the same account, kind, scopes, limits, CIDRs and meta (and the same lifetime, if the old
+     * key had one). The old key points at it and works for the grace period; the row lock makes a concurrent
+     * second rotation see {@code replaced_by} and fail with 409.
+     */
+    @WithTransaction
+    public Uni<IssuedKey> rotate(UUID workspaceId, UUID keyId, int graceSeconds, Caller caller) {
+        var now = clock.instant();
+        return keys.findInWorkspace(workspaceId, keyId, LockModeType.PESSIMISTIC_WRITE)
+                .invoke(old -> {
+                    requireNotRevoked(old);
+                    if (old.replacedBy != null) {
+                        throw KeyplaneException.conflict("already_rotated", "This key was already rotated; rotate its "
+                                + "successor " + old.replacedBy + " instead");
+                    }
+                    requireManageable(old, caller); // else rotating hands over a stronger key
+                })
+                .chain(old -> {
+                    var lifetime = old.expiresAt == null ? null : Duration.between(old.createdAt, old.expiresAt);
+                    var next = issuer.issue(new KeyIssuer.Spec(workspaceId, old.serviceAccountId, old.name, old.kind,
+                            old.scopeList(), lifetime == null ? null : now.plus(lifetime), old.rateLimit,
+                            old.rateWindowSeconds, List.of(old.allowedCidrs), old.meta, old.id, caller.actorId()));
+                    var changes = Changes.none().field("replaced_by", null, next.entity().id);
+                    old.replacedBy = next.entity().id;
+                    old.updatedAt = now;
+                    if (graceSeconds == 0) {
+                        changes.field("status", old.status, ApiKey.REVOKED);
+                        old.revoke(now);
+                    } else {
+                        var graceEnd = now.plusSeconds(graceSeconds);
+                        var newExpiry = old.expiresAt != null && old.expiresAt.isBefore(graceEnd) ? old.expiresAt : graceEnd;
+                        changes.field("expires_at", old.expiresAt, newExpiry);
+                        old.expiresAt = newExpiry;
+                    }
+                    return next.entity().persist()
+                            .call(() -> audit.success(workspaceId, "api_key.rotate", "api_key", old.id, changes))
+                            .call(() -> audit.success(workspaceId, "api_key.create", "api_key", next.entity().id,
+                                    creationChanges(next.entity()).created("rotated_from", old.id)))
+                            .replaceWith(next);
+                });
+    }
+
+    /** Ingest keys only; every reveal is audited. */
+    @WithTransaction
+    public Uni<String> reveal(UUID workspaceId, UUID keyId) {
+        return keys.findInWorkspace(workspaceId, keyId, LockModeType.NONE)
+                .invoke(k -> {
+                    if (k.kind != KeyKind.INGEST || k.keyCiphertext == null) {
+                        throw KeyplaneException.conflict("not_revealable", "Only ingest keys can be revealed");
+                    }
+                    requireNotRevoked(k);
+                })
+                .call(k -> audit.success(workspaceId, "api_key.reveal", "api_key", k.id, Changes.none()))
+                .map(issuer::reveal);
+    }
+
+    @WithSession
+    public Uni<Page<KeyUsage>> usage(UUID workspaceId, UUID keyId, PageRequest page) {
+        return keys.findInWorkspace(workspaceId, keyId, LockModeType.NONE).chain(k -> (page.hasCursor()
+                ? KeyUsage.<KeyUsage>find("keyId = ?1 and (at < ?2 or (at = ?2 and id < ?3)) order by at desc, id desc",
+                        k.id, page.afterAt(), page.afterLong())
+                : KeyUsage.<KeyUsage>find("keyId = ?1 order by at desc, id desc", k.id))
+                .range(0, page.limit()).list())
+                .map(rows -> Page.of(rows, page.limit(), u -> u.at, u -> u.id));
+    }
+
+    private Uni<ServiceAccount> account(UUID workspaceId, UUID accountId) {
+        return ServiceAccountService.find(workspaceId, accountId, LockModeType.NONE)
+                .onFailure(KeyplaneException.class).transform(e -> KeyplaneException.unprocessable("unprocessable",
+                        "service_account_id", "No such service account in this workspace"));
+    }
+
+    /** Requested grants (default: the account's), valid, within the account, and not an escalation for ServiceKeys. */
+    private Uni<List<String>> grants(UUID workspaceId, List<String> requested, ServiceAccount account, KeyKind kind,
+            Caller caller) {
+        var wanted = requested == null ? account.scopeList() : requested;
+        return scopes.validateGrants(workspaceId, wanted, "scopes").invoke(granted -> {
+            ApiKeyInputs.requireWithinAccount(granted, account.scopeList());
+            if (kind == KeyKind.SERVICE) {
+                access.requireGrantable(caller, granted);
+            }
+        });
+    }
+
+    /** A ServiceKey with management permissions can only be changed by a caller holding them too. */
+    private void requireManageable(ApiKey k, Caller caller) {
+        if (k.kind == KeyKind.SERVICE) {
+            access.requireGrantable(caller, k.scopeList());
+        }
+    }
+
+    private static Object valueOf(UpdateApiKeyRequest body, String field) {
+        return switch (field) {
+            case "name" -> body.name();
+            case "scopes" -> body.scopes();
+            case "allowed_cidrs" -> body.allowedCidrs();
+            default -> body.meta();
+        };
+    }
+
+    private static void requireNotRevoked(ApiKey k) {
+        if (k.isRevoked()) {
+            throw KeyplaneException.conflict("key_revoked", "The key is revoked");
+        }
+    }
+
+    private static Changes creationChanges(ApiKey k) {
+        return Changes.none().created("name", k.name).created("kind", k.kind.wireName())
+                .created("service_account_id", k.serviceAccountId).created("scopes", k.scopeList())
+                .created("expires_at", k.expiresAt);
+    }
+}

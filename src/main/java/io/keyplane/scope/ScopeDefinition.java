@@ -1,0 +1,32 @@
+package io.keyplane.scope;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+
+/** A workspace's own scope (built-in management permissions are not stored: see {@link Permissions}). */
+@Entity
+@Table(name = "scope")
+@IdClass(ScopeDefinition.Key.class)
+public class ScopeDefinition extends PanacheEntityBase {
+
+    @Id
+    public UUID workspaceId;
+    @Id
+    public String name;
+    public String description;
+    public Instant createdAt;
+
+    public record Key(UUID workspaceId, String name) implements Serializable {
+        public Key() {
+            this(null, null);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.keyplane.scope;
+
+import java.time.Instant;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+public final class ScopeDtos {
+
+    private ScopeDtos() {
+    }
+
+    @Schema(name = "CreateScopeRequest")
+    public record CreateScopeRequest(
+            @NotNull @Size(max = Permissions.MAX_NAME_LENGTH)
+            @Pattern(regexp = "^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$", message = "must look like resource:action")
+            @Schema(example = "database:read") String name,
+            @Size(max = 500) String description) {
+    }
+
+    @Schema(name = "Scope")
+    public record ScopeResponse(String name, String description,
+            @Schema(description = "Built-in management permission: exists in every workspace, cannot be deleted")
+            boolean builtIn, Instant createdAt) {
+
+        static ScopeResponse from(ScopeDefinition s) {
+            return new ScopeResponse(s.name, s.description, false, s.createdAt);
+        }
+
+        static ScopeResponse builtIn(String name) {
+            return new ScopeResponse(name, BUILT_IN_DESCRIPTIONS.getOrDefault(name, ""), true, null);
+        }
+    }
+
+    static final java.util.Map<String, String> BUILT_IN_DESCRIPTIONS = java.util.Map.of(
+            Permissions.WORKSPACE_ADMIN, "Everything in the workspace (implies every other scope)",
+            Permissions.KEYS_READ, "List and read API keys and their usage",
+            Permissions.KEYS_WRITE, "Create, update, pause, resume, rotate, reveal and revoke API keys",
+            Permissions.KEYS_VERIFY, "Verify keys with POST /api/v1/keys/verify",
+            Permissions.SERVICE_ACCOUNTS_READ, "List and read service accounts",
+            Permissions.SERVICE_ACCOUNTS_WRITE, "Create, update, disable and delete service accounts",
+            Permissions.SCOPES_WRITE, "Create and delete scopes",
+            Permissions.AUDIT_READ, "Read and verify the audit log");
+}

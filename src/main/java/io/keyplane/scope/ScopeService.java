@@ -1,0 +1,135 @@
+package io.keyplane.scope;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.keyplane.audit.AuditLog;
+import io.keyplane.audit.Changes;
+import io.keyplane.common.FieldError;
+import io.keyplane.common.KeyplaneException;
+import io.keyplane.scope.ScopeDtos.ScopeResponse;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class ScopeService {
+
+    private final AuditLog audit;
+    private final Clock clock;
+
+    @Inject
+    ScopeService(AuditLog audit, Clock clock) {
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @WithSession
+    public Uni<List<ScopeResponse>> list(UUID workspaceId) {
+        return ScopeDefinition.<ScopeDefinition>find("workspaceId = ?1 order by name", workspaceId).list()
+                .map(custom -> {
+                    var all = new ArrayList<ScopeResponse>();
+                    Permissions.BUILT_IN.forEach(name -> all.add(ScopeResponse.builtIn(name)));
+                    custom.forEach(s -> all.add(ScopeResponse.from(s)));
+                    return all;
+                });
+    }
+
+    @WithTransaction
+    public Uni<ScopeResponse> create(UUID workspaceId, String name, String description) {
+        if (Permissions.isBuiltIn(name)) {
+            return Uni.createFrom().failure(KeyplaneException.conflict("scope_exists", name + " is a built-in scope"));
+        }
+        var scope = new ScopeDefinition();
+        scope.workspaceId = workspaceId;
+        scope.name = name;
+        scope.description = description;
+        scope.createdAt = clock.instant();
+        // insert-if-absent in SQL: concurrent creators of one name get one 201 and one 409, never a 500
+        return Panache.getSession().chain(s -> s.createNativeQuery("""
+                insert into scope (workspace_id, name, description, created_at) values (?1, ?2, ?3, ?4)
+                on conflict do nothing""")
+                .setParameter(1, workspaceId).setParameter(2, name).setParameter(3, description)
+                .setParameter(4, scope.createdAt).executeUpdate())
+                .invoke(inserted -> {
+                    if (inserted == 0) {
+                        throw KeyplaneException.conflict("scope_exists", "Scope " + name + " already exists");
+                    }
+                })
+                .chain(() -> audit.success(workspaceId, "scope.create", "scope", name,
+                        Changes.none().created("name", name).created("description", description)))
+                .map(ignored -> ScopeResponse.from(scope));
+    }
+
+    /** 409 while any live account or key still grants it: deleting it would silently change their meaning. */
+    @WithTransaction
+    public Uni<Void> delete(UUID workspaceId, String name) {
+        if (Permissions.isBuiltIn(name)) {
+            return Uni.createFrom().failure(KeyplaneException.conflict("scope_built_in",
+                    name + " is a built-in scope and cannot be deleted"));
+        }
+        return ScopeDefinition.<ScopeDefinition>find("workspaceId = ?1 and name = ?2", workspaceId, name)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult()
+                .onItem().ifNull().failWith(() -> KeyplaneException.notFound("Scope"))
+                .call(scope -> usage(workspaceId, name).invoke(uses -> {
+                    if (uses > 0) {
+                        throw KeyplaneException.conflict("scope_in_use",
+                                "Scope " + name + " is still granted to " + uses + " service account(s) or key(s)");
+                    }
+                }))
+                .call(scope -> scope.delete())
+                .call(scope -> audit.success(workspaceId, "scope.delete", "scope", name,
+                        Changes.none().field("name", name, null)))
+                .replaceWithVoid();
+    }
+
+    private Uni<Long> usage(UUID workspaceId, String name) {
+        return Panache.getSession().chain(s -> s.createNativeQuery("""
+                select (select count(*) from service_account
+                        where workspace_id = ?1 and status <> 'deleted' and ?2 = any(scopes))
+                     + (select count(*) from api_key
+                        where workspace_id = ?1 and status <> 'revoked' and ?2 = any(scopes))""", Long.class)
+                .setParameter(1, workspaceId).setParameter(2, name).getSingleResult());
+    }
+
+    /**
+     * Checks grants for an account or key: syntax is 400, a name that is neither built-in nor in the
+     * workspace's catalog is 422 unknown_scope. Wildcards ({@code resource:*}) need no catalog entry.
+     */
+    public Uni<List<String>> validateGrants(UUID workspaceId, Collection<String> grants, String field) {
+        var bad = new ArrayList<FieldError>();
+        int i = 0;
+        for (var g : grants) {
+            if (!Permissions.isGrant(g)) {
+                bad.add(new FieldError(field + "[" + i + "]", "must be resource:action or resource:*"));
+            }
+            i++;
+        }
+        if (!bad.isEmpty()) {
+            return Uni.createFrom().failure(KeyplaneException.validation(bad));
+        }
+        var named = grants.stream().filter(g -> !g.endsWith(":*") && !Permissions.isBuiltIn(g)).distinct().toList();
+        if (named.isEmpty()) {
+            return Uni.createFrom().item(List.copyOf(new java.util.LinkedHashSet<>(grants)));
+        }
+        // share lock: a concurrent delete of one of these scopes waits for this grant, then sees it in use
+        return ScopeDefinition.<ScopeDefinition>find("workspaceId = ?1 and name in ?2", workspaceId, named)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_READ).list()
+                .map(found -> {
+                    var known = found.stream().map(s -> s.name).toList();
+                    var unknown = named.stream().filter(n -> !known.contains(n)).toList();
+                    if (!unknown.isEmpty()) {
+                        throw KeyplaneException.unprocessable("unknown_scope", field,
+                                "Not in this workspace's scope catalog: " + String.join(", ", unknown));
+                    }
+                    return List.copyOf(new java.util.LinkedHashSet<>(grants));
+                });
+    }
+}

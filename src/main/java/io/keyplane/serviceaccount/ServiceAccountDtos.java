@@ -1,0 +1,33 @@
+package io.keyplane.serviceaccount;
+
+import java.util.List;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+public final class ServiceAccountDtos {
+
+    private ServiceAccountDtos() {
+    }
+
+    @Schema(name = "CreateServiceAccountRequest")
+    public record CreateServiceAccountRequest(
+            @NotBlank @Size(max = 200) String name,
+            @Size(max = 1000) String description,
+            @Size(max = 100) @Schema(description = "Grants: scope names or `resource:*`; default none")
+            List<@Size(max = 100) String> scopes) {
+    }
+
+    @Schema(name = "UpdateServiceAccountRequest", description = "Fields left out stay as they are. Narrowing `scopes` "
+            + "narrows every key of the account at once; `status: disabled` makes its keys fail with "
+            + "`service_account_disabled`.")
+    public record UpdateServiceAccountRequest(
+            @Size(min = 1, max = 200) String name,
+            @Size(max = 1000) String description,
+            @Size(max = 100) List<@Size(max = 100) String> scopes,
+            @Pattern(regexp = "active|disabled", message = "must be active or disabled") String status) {
+    }
+}
