@@ -39,6 +39,7 @@ import io.keyplane.apikey.ApiKeyDtos.RotateApiKeyRequest;
 import io.keyplane.apikey.ApiKeyDtos.StatusResponse;
 import io.keyplane.apikey.ApiKeyDtos.UpdateApiKeyRequest;
 import io.keyplane.auth.Access;
+import io.keyplane.auth.KeyChanges;
 import io.keyplane.common.JsonBodies;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.PageRequest;
@@ -46,7 +47,6 @@ import io.keyplane.scope.Permissions;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/workspaces/{workspaceId}/api-keys")
-@Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "API keys", description = "Issue, list, update, pause, resume, rotate, reveal and revoke keys")
 public class ApiKeyResource {
@@ -90,6 +90,7 @@ public class ApiKeyResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create an API key", description = "Needs `keys:write`. The plain `key` is in this response "
             + "only. Send `Idempotency-Key` to make retries safe: for 24 h the same key and body return the first "
             + "result, a different body is 422 `idempotency_key_reused`. Creating a ServiceKey with management "
@@ -120,6 +121,7 @@ public class ApiKeyResource {
     }
 
     @PATCH
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{keyId}")
     @Operation(summary = "Update an API key", description = "Needs `keys:write`. Changes `name`, `scopes`, "
             + "`expires_at`, `rate_limit`, `allowed_cidrs`, `meta`; never the secret.")
@@ -129,7 +131,7 @@ public class ApiKeyResource {
     public Uni<ApiKeyResponse> update(@RestPath UUID workspaceId, @RestPath UUID keyId, JsonNode body) {
         return access.require(workspaceId, Permissions.KEYS_WRITE)
                 .chain(caller -> keys.update(workspaceId, keyId, bodies.patch(body, UpdateApiKeyRequest.class), caller))
-                .call(changes::changed)
+                .call(k -> changes.keyChanged(k.keyHash))
                 .map(k -> ApiKeyResponse.from(k, clock.instant()));
     }
 
@@ -141,7 +143,7 @@ public class ApiKeyResource {
     public Uni<StatusResponse> revoke(@RestPath UUID workspaceId, @RestPath UUID keyId) {
         return access.require(workspaceId, Permissions.KEYS_WRITE)
                 .chain(caller -> keys.revoke(workspaceId, keyId, caller))
-                .call(changes::changed)
+                .call(k -> changes.keyChanged(k.keyHash))
                 .map(k -> new StatusResponse(ApiKey.REVOKED));
     }
 
@@ -153,7 +155,7 @@ public class ApiKeyResource {
     public Uni<ApiKeyResponse> pause(@RestPath UUID workspaceId, @RestPath UUID keyId) {
         return access.require(workspaceId, Permissions.KEYS_WRITE)
                 .chain(caller -> keys.pause(workspaceId, keyId, caller))
-                .call(changes::changed)
+                .call(k -> changes.keyChanged(k.keyHash))
                 .map(k -> ApiKeyResponse.from(k, clock.instant()));
     }
 
@@ -164,7 +166,7 @@ public class ApiKeyResource {
     public Uni<ApiKeyResponse> resume(@RestPath UUID workspaceId, @RestPath UUID keyId) {
         return access.require(workspaceId, Permissions.KEYS_WRITE)
                 .chain(caller -> keys.resume(workspaceId, keyId, caller))
-                .call(changes::changed)
+                .call(k -> changes.keyChanged(k.keyHash))
                 .map(k -> ApiKeyResponse.from(k, clock.instant()));
     }
 
@@ -176,12 +178,14 @@ public class ApiKeyResource {
             + "next. The successor keeps the old key's lifetime if it had an expiry.")
     @APIResponse(responseCode = "201", description = "The successor, with `key`")
     @APIResponse(responseCode = "409", description = "`key_revoked`, `already_rotated`")
-    public Uni<RestResponse<ApiKeyResponse>> rotate(@RestPath UUID workspaceId, @RestPath UUID keyId,
-            @Valid RotateApiKeyRequest body, @Context UriInfo uri) {
+    @RequestBody(required = false, content = @Content(schema = @Schema(implementation = RotateApiKeyRequest.class)))
+    public Uni<RestResponse<ApiKeyResponse>> rotate(@RestPath UUID workspaceId, @RestPath UUID keyId, String rawBody,
+            @Context UriInfo uri) {
+        var body = bodies.optional(rawBody, RotateApiKeyRequest.class); // optional: bodiless POSTs are fine
         int grace = body == null || body.gracePeriodSeconds() == null ? 0 : body.gracePeriodSeconds();
         return access.require(workspaceId, Permissions.KEYS_WRITE)
                 .chain(caller -> keys.rotate(workspaceId, keyId, grace, caller))
-                .call(issued -> changes.changed(keyId))
+                .call(issued -> changes.keyChanged(keyId))
                 .map(issued -> RestResponse.ResponseBuilder.<ApiKeyResponse>created(uri.getBaseUriBuilder()
                         .path("/api/v1/workspaces/{ws}/api-keys/{id}").build(workspaceId, issued.entity().id))
                         .entity(ApiKeyResponse.issued(issued, clock.instant())).build());

@@ -1,24 +1,43 @@
 package io.keyplane.auth;
 
+import java.time.Clock;
+
 import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.HttpHeaders;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
+import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.RequestIds;
+import io.keyplane.verify.RateLimiter;
+import io.keyplane.verify.UsageRecorder;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
-/** Every /api/v1 call is authenticated before its resource method runs. */
+/**
+ * Every /api/v1 call is authenticated before its resource method runs. Calls made with a key count against
+ * the key's rate limit and go into its usage history (verifications record the verified key instead).
+ */
 public class AuthenticationFilter {
+
+    static final String VERIFY_PATH = "/api/v1/keys/verify";
 
     private final Authenticator authenticator;
     private final CallContext context;
+    private final RateLimiter rateLimiter;
+    private final UsageRecorder usage;
+    private final Clock clock;
 
     @Inject
-    AuthenticationFilter(Authenticator authenticator, CallContext context) {
+    AuthenticationFilter(Authenticator authenticator, CallContext context, RateLimiter rateLimiter, UsageRecorder usage,
+            Clock clock) {
         this.authenticator = authenticator;
         this.context = context;
+        this.rateLimiter = rateLimiter;
+        this.usage = usage;
+        this.clock = clock;
     }
 
     @ServerRequestFilter
@@ -30,7 +49,38 @@ public class AuthenticationFilter {
                 .invoke(caller -> context.fill(caller, RequestIds.of(request), sourceIp(request),
                         request.getHeader(HttpHeaders.USER_AGENT), request.method().name(), request.path(),
                         request.getHeader("X-Workspace-ID")))
+                .onFailure(Authenticator.KeyRejected.class).invoke(rejected -> recordUse(request,
+                        ((Authenticator.KeyRejected) rejected).key(), "denied", ((KeyplaneException) rejected).code()))
+                .invoke(this::enforceRateLimit)
                 .replaceWithVoid();
+    }
+
+    @ServerResponseFilter
+    public void recordManagementCall(ContainerResponseContext response, HttpServerRequest request) {
+        var caller = context.caller();
+        if (caller == null || caller.isOperator() || request.path().equals(VERIFY_PATH)) {
+            return;
+        }
+        int status = response.getStatus();
+        recordUse(request, caller.key(), status < 400 ? "success" : "denied", String.valueOf(status));
+    }
+
+    private void enforceRateLimit(Caller caller) {
+        if (caller.isOperator()) {
+            return;
+        }
+        var key = caller.key();
+        var now = clock.instant();
+        var decision = rateLimiter.consume(key.keyId(), key.rateLimit(), key.rateWindowSeconds(), now);
+        if (decision != null && !decision.allowed()) {
+            throw KeyplaneException.rateLimited(decision.retryAfterSeconds(now));
+        }
+    }
+
+    private void recordUse(HttpServerRequest request, KeyFacts key, String outcome, String code) {
+        usage.record(new UsageRecorder.Use(key.keyId(), key.workspaceId(), clock.instant(), outcome, code,
+                request.method().name(), request.path(), sourceIp(request), request.getHeader(HttpHeaders.USER_AGENT),
+                RequestIds.of(request)));
     }
 
     private static String sourceIp(HttpServerRequest request) {

@@ -18,11 +18,11 @@ public class Authenticator {
     private final byte[] operatorToken;
     private final KeyFormat format;
     private final KeyHasher hasher;
-    private final KeyFactsRepository facts;
+    private final KeyFactsCache facts;
     private final Clock clock;
 
     @Inject
-    Authenticator(KeyplaneConfig config, KeyFormat format, KeyHasher hasher, KeyFactsRepository facts, Clock clock) {
+    Authenticator(KeyplaneConfig config, KeyFormat format, KeyHasher hasher, KeyFactsCache facts, Clock clock) {
         this.operatorToken = config.operatorToken().map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
         this.format = format;
         this.hasher = hasher;
@@ -42,7 +42,7 @@ public class Authenticator {
         if (format.parse(token).isEmpty()) {
             return Uni.createFrom().failure(invalidToken());
         }
-        return facts.findByHash(hasher.hash(token)).map(this::callerOf);
+        return facts.find(hasher.hash(token)).map(this::callerOf);
     }
 
     private Caller callerOf(KeyFacts key) {
@@ -51,9 +51,23 @@ public class Authenticator {
         }
         var failure = key.authFailure(clock.instant());
         if (failure.isPresent()) {
-            throw KeyplaneException.unauthenticated(failure.get(), detailOf(failure.get()));
+            throw new KeyRejected(key, failure.get(), detailOf(failure.get()));
         }
         return Caller.of(key);
+    }
+
+    /** A 401 for a key that exists (revoked, expired, paused, account disabled): the use is still recorded. */
+    public static final class KeyRejected extends KeyplaneException {
+        private final transient KeyFacts key;
+
+        KeyRejected(KeyFacts key, String code, String detail) {
+            super(401, code, detail, null, null, null);
+            this.key = key;
+        }
+
+        public KeyFacts key() {
+            return key;
+        }
     }
 
     private boolean isOperatorToken(String token) {

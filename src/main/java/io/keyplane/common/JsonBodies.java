@@ -56,6 +56,18 @@ public class JsonBodies {
         }
     }
 
+    /** An optional body: empty means {@code null}; otherwise the same rules as a typed body. */
+    public <T> T optional(String body, Class<T> type) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return patch(json.readTree(body), type).value();
+        } catch (JsonProcessingException e) {
+            throw KeyplaneException.validation(java.util.List.of(ProblemMappers.fieldError(e)));
+        }
+    }
+
     public String write(Object value) {
         try {
             return json.writeValueAsString(value);

@@ -24,6 +24,40 @@ public interface KeyplaneConfig {
     /** KEYPLANE_ENCRYPTION_KEY: base64 of 32 bytes, AES-GCM key for revealable ingest keys. */
     Optional<String> encryptionKey();
 
+    Cache cache();
+
+    Usage usage();
+
+    /** The verification cache: facts about keys by hash, so a hit needs no database round trip. */
+    interface Cache {
+        /** Upper bound on staleness if a change notification from another replica were lost. */
+        @WithDefault("30s")
+        java.time.Duration ttl();
+
+        @WithDefault("100000")
+        long maxSize();
+
+        /** Unknown hashes are remembered briefly, and boundedly, so a flood of random keys stays cheap. */
+        @WithDefault("10s")
+        java.time.Duration negativeTtl();
+
+        @WithDefault("50000")
+        long negativeMaxSize();
+    }
+
+    /** Usage history: recorded off the response path in batches. */
+    interface Usage {
+        @WithDefault("20000")
+        int queueSize();
+
+        @WithDefault("1s")
+        java.time.Duration flushInterval();
+
+        /** Rows kept per key; older ones are pruned after each flush. */
+        @WithDefault("1000")
+        int retentionPerKey();
+    }
+
     interface Db {
         @WithDefault("localhost")
         String host();

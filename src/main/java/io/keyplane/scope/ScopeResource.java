@@ -26,7 +26,6 @@ import io.keyplane.scope.ScopeDtos.ScopeResponse;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/workspaces/{workspaceId}/scopes")
-@Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Scopes", description = "The workspace's permission catalog: built-in management permissions plus its own")
 public class ScopeResource {
@@ -48,6 +47,7 @@ public class ScopeResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a scope", description = "Needs `scopes:write`. Names match "
             + "`^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$`.")
     @APIResponse(responseCode = "201", description = "Created")

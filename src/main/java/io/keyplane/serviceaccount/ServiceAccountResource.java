@@ -30,6 +30,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.keyplane.auth.Access;
+import io.keyplane.auth.KeyChanges;
 import io.keyplane.common.JsonBodies;
 import io.keyplane.common.PageRequest;
 import io.keyplane.scope.Permissions;
@@ -38,7 +39,6 @@ import io.keyplane.serviceaccount.ServiceAccountDtos.UpdateServiceAccountRequest
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/workspaces/{workspaceId}/service-accounts")
-@Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Service accounts", description = "Identities that own keys; a key never exceeds its account")
 public class ServiceAccountResource {
@@ -46,12 +46,14 @@ public class ServiceAccountResource {
     private final ServiceAccountService accounts;
     private final Access access;
     private final JsonBodies bodies;
+    private final KeyChanges changes;
 
     @Inject
-    ServiceAccountResource(ServiceAccountService accounts, Access access, JsonBodies bodies) {
+    ServiceAccountResource(ServiceAccountService accounts, Access access, JsonBodies bodies, KeyChanges changes) {
         this.accounts = accounts;
         this.access = access;
         this.bodies = bodies;
+        this.changes = changes;
     }
 
     @GET
@@ -66,6 +68,7 @@ public class ServiceAccountResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a service account", description = "Needs `service_accounts:write`, and to grant a "
             + "management permission the caller must hold it.")
     @APIResponse(responseCode = "201", description = "Created")
@@ -88,6 +91,7 @@ public class ServiceAccountResource {
     }
 
     @PATCH
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{serviceAccountId}")
     @Operation(summary = "Update a service account", description = "Needs `service_accounts:write`, and the caller must "
             + "hold the management permissions the account holds and any it grants.")
@@ -98,6 +102,7 @@ public class ServiceAccountResource {
         return access.require(workspaceId, Permissions.SERVICE_ACCOUNTS_WRITE)
                 .chain(caller -> accounts.update(workspaceId, serviceAccountId,
                         bodies.patch(body, UpdateServiceAccountRequest.class), caller))
+                .call(sa -> changes.accountChanged(sa.id))
                 .map(ServiceAccountResponse::from);
     }
 
@@ -108,6 +113,8 @@ public class ServiceAccountResource {
             + "status `deleted`.")
     public Uni<ServiceAccountResponse> delete(@RestPath UUID workspaceId, @RestPath UUID serviceAccountId) {
         return access.require(workspaceId, Permissions.SERVICE_ACCOUNTS_WRITE)
-                .chain(caller -> accounts.delete(workspaceId, serviceAccountId, caller)).map(ServiceAccountResponse::from);
+                .chain(caller -> accounts.delete(workspaceId, serviceAccountId, caller))
+                .call(sa -> changes.accountChanged(sa.id))
+                .map(ServiceAccountResponse::from);
     }
 }

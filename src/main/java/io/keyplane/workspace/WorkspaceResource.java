@@ -25,6 +25,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import io.keyplane.auth.Access;
+import io.keyplane.auth.KeyChanges;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
 import io.keyplane.workspace.WorkspaceDtos.CreateWorkspaceRequest;
@@ -33,7 +34,6 @@ import io.keyplane.workspace.WorkspaceDtos.UpdateWorkspaceRequest;
 import io.keyplane.workspace.WorkspaceDtos.WorkspaceResponse;
 import io.smallrye.mutiny.Uni;
 
-@Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 @Path("/api/v1/workspaces")
 @Tag(name = "Workspaces", description = "Tenants: every service account, scope, key and audit event belongs to one")
@@ -41,14 +41,17 @@ public class WorkspaceResource {
 
     private final WorkspaceService workspaces;
     private final Access access;
+    private final KeyChanges changes;
 
     @Inject
-    WorkspaceResource(WorkspaceService workspaces, Access access) {
+    WorkspaceResource(WorkspaceService workspaces, Access access, KeyChanges changes) {
         this.workspaces = workspaces;
         this.access = access;
+        this.changes = changes;
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a workspace (operator only)",
             description = "Also creates the `owner` service account with `workspace:admin` and its first ServiceKey, "
                     + "returned once in `bootstrap.key`.")
@@ -81,6 +84,7 @@ public class WorkspaceResource {
     }
 
     @PATCH
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{workspaceId}")
     @Operation(summary = "Rename a workspace", description = "Needs `workspace:admin`.")
     public Uni<WorkspaceResponse> update(@RestPath UUID workspaceId, @Valid @NotNull UpdateWorkspaceRequest body) {
@@ -94,6 +98,7 @@ public class WorkspaceResource {
             description = "Soft delete: status becomes `deleted`, every key in it stops authenticating at once, "
                     + "the audit log is kept. Returns the deleted workspace.")
     public Uni<WorkspaceResponse> delete(@RestPath UUID workspaceId) {
-        return access.operator().chain(() -> workspaces.delete(workspaceId));
+        return access.operator().chain(() -> workspaces.delete(workspaceId))
+                .call(w -> changes.workspaceChanged(w.id()));
     }
 }

@@ -71,6 +71,16 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void bodilessPostWithoutContentTypeIsAccepted() {
+        var ws = TestWorkspace.create();
+        var id = ws.createKey(java.util.Map.of("name", "k")).getString("id");
+        given().auth().oauth2(ws.ownerKey()).when().post(ws.path("/api-keys/" + id + "/pause"))
+                .then().statusCode(200).body("status", is("paused"));
+        given().auth().oauth2(ws.ownerKey()).when().post(ws.path("/api-keys/" + id + "/rotate"))
+                .then().statusCode(201).body("rotated_from", is(id));
+    }
+
+    @Test
     void malformedUuidInPathIs400() {
         given().auth().oauth2(OPERATOR).when().get("/api/v1/workspaces/not-a-uuid")
                 .then().statusCode(400).contentType("application/problem+json")

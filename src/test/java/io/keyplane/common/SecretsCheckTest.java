@@ -63,6 +63,14 @@ class SecretsCheckTest {
             public Optional<String> encryptionKey() {
                 return Optional.ofNullable(encryptionKey);
             }
+
+            public Cache cache() {
+                return null;
+            }
+
+            public Usage usage() {
+                return null;
+            }
         };
     }
 }

@@ -1,0 +1,63 @@
+package io.keyplane.verify;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+
+import io.keyplane.apikey.KeyKind;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+public final class VerifyDtos {
+
+    private VerifyDtos() {
+    }
+
+    @Schema(name = "VerifyRequest")
+    public record VerifyRequest(
+            @NotNull @Schema(description = "The key to check, as your user presented it") String key,
+            @Size(max = 50) @Schema(description = "Permissions required: all must be covered by the key's effective "
+                    + "scopes (key ∩ account, wildcards expanded)") List<@NotNull @Size(max = 100) String> scopes,
+            @Size(max = 64) @Schema(example = "203.0.113.7", description = "Checked against the key's allowed_cidrs")
+            String sourceIp,
+            @Size(max = 16) String method,
+            @Size(max = 2048) String path,
+            @Size(max = 512) String userAgent) {
+    }
+
+    @Schema(name = "VerifyRateLimit")
+    public record RateLimitStatus(int limit, int remaining, Instant resetAt) {
+    }
+
+    /** VALID and INSUFFICIENT_SCOPE: the key's details (rate_limit is null for an unlimited key). */
+    @Schema(name = "VerifyResponse")
+    @RegisterForReflection
+    public record VerifyResponse(
+            boolean valid,
+            @Schema(enumeration = { "VALID", "INSUFFICIENT_SCOPE" }) String code,
+            UUID keyId, UUID workspaceId, UUID serviceAccountId, KeyKind kind,
+            @Schema(description = "Effective scopes") List<String> scopes,
+            Instant expiresAt,
+            @JsonRawValue @Schema(type = SchemaType.OBJECT) String meta,
+            RateLimitStatus rateLimit) {
+    }
+
+    /** Every other code: no key details; RATE_LIMITED adds rate_limit (remaining 0 and reset_at). */
+    @Schema(name = "VerifyFailure")
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record VerifyFailure(
+            boolean valid,
+            @Schema(enumeration = { "NOT_FOUND", "REVOKED", "EXPIRED", "PAUSED", "DISABLED", "RATE_LIMITED",
+                    "IP_NOT_ALLOWED" }) String code,
+            RateLimitStatus rateLimit) {
+    }
+}

@@ -1,0 +1,64 @@
+package io.keyplane.verify;
+
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.keyplane.apikey.KeyKind;
+import io.keyplane.auth.CallContext;
+import io.keyplane.common.KeyplaneException;
+import io.keyplane.scope.Permissions;
+import io.keyplane.verify.VerifyDtos.VerifyFailure;
+import io.keyplane.verify.VerifyDtos.VerifyRequest;
+import io.keyplane.verify.VerifyDtos.VerifyResponse;
+import io.micrometer.core.annotation.Timed;
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/v1/keys/verify")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Verification", description = "The hot path gateways call on every request of their own users")
+public class VerifyResource {
+
+    private final VerifyService verifier;
+    private final CallContext context;
+
+    @Inject
+    VerifyResource(VerifyService verifier, CallContext context) {
+        this.verifier = verifier;
+        this.context = context;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Timed(value = "keyplane.verify.duration", histogram = true, description = "Verification latency")
+    @Operation(summary = "Verify a key", description = "Needs a ServiceKey with `keys:verify` (or the operator). "
+            + "Always 200 for a well-formed request; `code` says why a key is not valid. A key of another workspace "
+            + "than the verifier's is NOT_FOUND. A key with `allowed_cidrs` needs `source_ip`. Every verification "
+            + "updates the key's `last_used_at` and usage history (asynchronously, within about a second).")
+    @APIResponse(responseCode = "200", description = "VALID or INSUFFICIENT_SCOPE carry the key's details; other "
+            + "codes only `valid` and `code` (RATE_LIMITED adds `rate_limit`)", content = @Content(schema = @Schema(
+                    oneOf = { VerifyResponse.class, VerifyFailure.class })))
+    public Uni<Object> verify(@Valid @NotNull VerifyRequest body) {
+        var caller = context.caller();
+        if (!caller.isOperator()) {
+            if (caller.key().kind() != KeyKind.SERVICE) {
+                throw KeyplaneException.forbidden("service_key_required", "Verification needs a ServiceKey");
+            }
+            if (!Permissions.anyCovers(caller.key().effectiveScopes(), Permissions.KEYS_VERIFY)) {
+                throw KeyplaneException.insufficientScope(java.util.List.of(Permissions.KEYS_VERIFY));
+            }
+        }
+        return verifier.verify(body, caller, context.requestId()).map(VerifyService.Outcome::body);
+    }
+}
