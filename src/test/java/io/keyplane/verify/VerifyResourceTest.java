@@ -288,6 +288,26 @@ class VerifyResourceTest {
     }
 
     @Test
+    void verifyMetricsMoveAfterAVerification() {
+        var k = key().getString("key");
+        double before = metric("keyplane_verify_requests_total{code=\"VALID\"");
+        double timedBefore = metric("keyplane_verify_duration_seconds_count");
+        verify(Map.of("key", k)).body("code", is("VALID"));
+        verify(Map.of("key", k)).body("code", is("VALID"));
+        org.junit.jupiter.api.Assertions.assertEquals(before + 2, metric("keyplane_verify_requests_total{code=\"VALID\""));
+        org.junit.jupiter.api.Assertions.assertTrue(metric("keyplane_verify_duration_seconds_count") >= timedBefore + 2);
+        org.junit.jupiter.api.Assertions.assertTrue(metric("cache_gets_total{cache=\"keyplane.keys\",result=\"hit\"") >= 1);
+        org.junit.jupiter.api.Assertions.assertTrue(given().get("/q/metrics").asString().contains("keyplane_usage_queue_depth"));
+    }
+
+    /** The value of the first Prometheus sample whose line starts with {@code prefix}, 0 if none yet. */
+    static double metric(String prefix) {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(l -> l.startsWith(prefix)).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(0.0);
+    }
+
+    @Test
     void usageHistoryPages() {
         var k = key().getString("key");
         var id = TestDatabase.query("select id from api_key where key_prefix = ? and workspace_id = ?",
