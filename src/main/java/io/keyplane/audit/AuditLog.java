@@ -23,6 +23,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.keyplane.auth.CallContext;
 import io.keyplane.auth.Caller;
 import io.keyplane.workspace.Workspace;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -43,11 +44,13 @@ public class AuditLog {
 
     private final CallContext context;
     private final Clock clock;
+    private final MeterRegistry registry;
 
     @Inject
-    AuditLog(CallContext context, Clock clock) {
+    AuditLog(CallContext context, Clock clock, MeterRegistry registry) {
         this.context = context;
         this.clock = clock;
+        this.registry = registry;
     }
 
     public Uni<AuditEvent> success(UUID workspaceId, String action, String targetType, Object targetId, Changes changes) {
@@ -66,7 +69,8 @@ public class AuditLog {
                     var event = newEvent(head, action, targetType, targetId, outcome, changes);
                     head.auditSeq = event.seq;
                     head.auditHead = event.hash;
-                    return event.<AuditEvent>persist();
+                    return event.<AuditEvent>persist()
+                            .invoke(() -> registry.counter("keyplane.audit.events", "outcome", outcome).increment());
                 });
     }
 

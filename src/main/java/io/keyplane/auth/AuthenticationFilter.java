@@ -25,15 +25,17 @@ public class AuthenticationFilter {
     static final String VERIFY_PATH = "/api/v1/keys/verify";
 
     private final Authenticator authenticator;
+    private final Access access;
     private final CallContext context;
     private final RateLimiter rateLimiter;
     private final UsageRecorder usage;
     private final Clock clock;
 
     @Inject
-    AuthenticationFilter(Authenticator authenticator, CallContext context, RateLimiter rateLimiter, UsageRecorder usage,
-            Clock clock) {
+    AuthenticationFilter(Authenticator authenticator, Access access, CallContext context, RateLimiter rateLimiter,
+            UsageRecorder usage, Clock clock) {
         this.authenticator = authenticator;
+        this.access = access;
         this.context = context;
         this.rateLimiter = rateLimiter;
         this.usage = usage;
@@ -46,13 +48,21 @@ public class AuthenticationFilter {
             return Uni.createFrom().voidItem();
         }
         return authenticator.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION))
-                .invoke(caller -> context.fill(caller, RequestIds.of(request), sourceIp(request),
-                        request.getHeader(HttpHeaders.USER_AGENT), request.method().name(), request.path(),
-                        request.getHeader("X-Workspace-ID")))
-                .onFailure(Authenticator.KeyRejected.class).invoke(rejected -> recordUse(request,
-                        ((Authenticator.KeyRejected) rejected).key(), "denied", ((KeyplaneException) rejected).code()))
+                .invoke(caller -> fill(caller, request))
+                .onFailure(Authenticator.KeyRejected.class).recoverWithUni(failure -> {
+                    // a real key, refused: its use is recorded (response filter) and the denial audited
+                    var rejected = (Authenticator.KeyRejected) failure;
+                    fill(Caller.of(rejected.key()), request);
+                    context.reject(rejected.code());
+                    return access.recordDenial(rejected);
+                })
                 .invoke(this::enforceRateLimit)
                 .replaceWithVoid();
+    }
+
+    private void fill(Caller caller, HttpServerRequest request) {
+        context.fill(caller, RequestIds.of(request), sourceIp(request), request.getHeader(HttpHeaders.USER_AGENT),
+                request.method().name(), request.path(), request.getHeader("X-Workspace-ID"));
     }
 
     @ServerResponseFilter
@@ -62,7 +72,8 @@ public class AuthenticationFilter {
             return;
         }
         int status = response.getStatus();
-        recordUse(request, caller.key(), status < 400 ? "success" : "denied", String.valueOf(status));
+        var code = context.rejection() != null ? context.rejection() : String.valueOf(status);
+        recordUse(request, caller.key(), status < 400 ? "success" : "denied", code);
     }
 
     private void enforceRateLimit(Caller caller) {

@@ -13,6 +13,7 @@ public class CallContext {
     private String method;
     private String path;
     private String workspaceHeader;
+    private String rejection;
 
     void fill(Caller caller, String requestId, String sourceIp, String userAgent, String method, String path,
             String workspaceHeader) {
@@ -23,6 +24,15 @@ public class CallContext {
         this.method = method;
         this.path = path;
         this.workspaceHeader = workspaceHeader;
+    }
+
+    /** The key was identified but refused (401): its code, for the usage history. */
+    void reject(String code) {
+        this.rejection = code;
+    }
+
+    public String rejection() {
+        return rejection;
     }
 
     public Caller caller() {

@@ -15,10 +15,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.keyplane.apikey.KeyKind;
+import io.keyplane.auth.Access;
 import io.keyplane.auth.CallContext;
-import io.keyplane.common.KeyplaneException;
-import io.keyplane.scope.Permissions;
 import io.keyplane.verify.VerifyDtos.VerifyFailure;
 import io.keyplane.verify.VerifyDtos.VerifyRequest;
 import io.keyplane.verify.VerifyDtos.VerifyResponse;
@@ -31,11 +29,13 @@ import io.smallrye.mutiny.Uni;
 public class VerifyResource {
 
     private final VerifyService verifier;
+    private final Access access;
     private final CallContext context;
 
     @Inject
-    VerifyResource(VerifyService verifier, CallContext context) {
+    VerifyResource(VerifyService verifier, Access access, CallContext context) {
         this.verifier = verifier;
+        this.access = access;
         this.context = context;
     }
 
@@ -50,15 +50,7 @@ public class VerifyResource {
             + "codes only `valid` and `code` (RATE_LIMITED adds `rate_limit`)", content = @Content(schema = @Schema(
                     oneOf = { VerifyResponse.class, VerifyFailure.class })))
     public Uni<Object> verify(@Valid @NotNull VerifyRequest body) {
-        var caller = context.caller();
-        if (!caller.isOperator()) {
-            if (caller.key().kind() != KeyKind.SERVICE) {
-                throw KeyplaneException.forbidden("service_key_required", "Verification needs a ServiceKey");
-            }
-            if (!Permissions.anyCovers(caller.key().effectiveScopes(), Permissions.KEYS_VERIFY)) {
-                throw KeyplaneException.insufficientScope(java.util.List.of(Permissions.KEYS_VERIFY));
-            }
-        }
-        return verifier.verify(body, caller, context.requestId()).map(VerifyService.Outcome::body);
+        return access.verifier().chain(caller -> verifier.verify(body, caller, context.requestId()))
+                .map(VerifyService.Outcome::body);
     }
 }

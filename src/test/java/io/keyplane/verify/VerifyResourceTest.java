@@ -256,6 +256,24 @@ class VerifyResourceTest {
     }
 
     @Test
+    void refusedCallsOfAnIdentifiableKeyAreAuditedAsDenied() {
+        var svc = ws.createKey(Map.of("name", "paused-one", "kind", "service", "scopes", List.of("keys:read")));
+        given().auth().oauth2(ws.ownerKey()).post(ws.path("/api-keys/" + svc.getString("id") + "/pause")).then().statusCode(200);
+        given().auth().oauth2(svc.getString("key")).header("X-Request-Id", "denied-401").get(ws.path("/api-keys"))
+                .then().statusCode(401).body("code", is("key_paused"));
+        var noVerify = ws.createKey(Map.of("name", "r", "kind", "service", "scopes", List.of("keys:read")));
+        verify(noVerify.getString("key"), Map.of("key", "x")).statusCode(403);
+        var denied = TestDatabase.query("select actor_key_id, outcome, request_id, changes from audit_event "
+                + "where workspace_id = ? and action = 'access.denied' order by seq", ws.id());
+        assertEquals(2, denied.size());
+        assertEquals(svc.getString("id"), denied.get(0).get("actor_key_id").toString());
+        assertEquals("denied-401", denied.get(0).get("request_id"));
+        org.junit.jupiter.api.Assertions.assertTrue(((String) denied.get(0).get("changes")).contains("key_paused"));
+        assertEquals(noVerify.getString("id"), denied.get(1).get("actor_key_id").toString());
+        org.junit.jupiter.api.Assertions.assertTrue(((String) denied.get(1).get("changes")).contains("insufficient_scope"));
+    }
+
+    @Test
     void verificationsAndManagementCallsAreRecordedInUsageHistory() {
         var k = key("scopes", List.of("database:read"));
         var id = k.getString("id");

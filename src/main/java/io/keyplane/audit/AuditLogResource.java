@@ -1,0 +1,179 @@
+package io.keyplane.audit;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestMulti;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import io.keyplane.auth.Access;
+import io.keyplane.common.FieldError;
+import io.keyplane.common.KeyplaneException;
+import io.keyplane.common.PageRequest;
+import io.keyplane.scope.Permissions;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/v1/workspaces/{workspaceId}/audit-log")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Audit log", description = "Every change and every denied management call of a workspace, hash-chained")
+public class AuditLogResource {
+
+    static final String NDJSON = "application/x-ndjson";
+    private static final List<String> OUTCOMES = List.of("success", "denied");
+
+    private final AuditService audit;
+    private final Access access;
+
+    @Inject
+    AuditLogResource(AuditService audit, Access access) {
+        this.audit = audit;
+        this.access = access;
+    }
+
+    @GET
+    @Operation(summary = "List audit events", description = "Needs `audit:read`. A bare array, newest first (`seq` "
+            + "descending). Filters, all exact and combinable: `action` (e.g. `api_key.revoke`, `access.denied`), "
+            + "`actor_id` (a service account id or `operator`), `target_id`, `outcome` (`success` or `denied`), "
+            + "`since` (inclusive) and `until` (exclusive) as RFC 3339 timestamps. `limit` 1-200 (default 50); the "
+            + "next page is in the `Link: <...>; rel=\"next\"` header. `changes` maps each changed field to "
+            + "`[before, after]`. A management call refused with 403 is `access.denied` (outcome `denied`) on target "
+            + "`{type: request, id: <path>}`, with the refusal `code` and the HTTP `method` in `changes`; it is "
+            + "logged in the workspace of the key that made it, never in the workspace the path names.")
+    public Uni<RestResponse<List<AuditEventResponse>>> list(@RestPath UUID workspaceId,
+            @RestQuery String action,
+            @RestQuery("actor_id") String actorId,
+            @RestQuery("target_id") String targetId,
+            @RestQuery @Schema(enumeration = { "success", "denied" }) String outcome,
+            @RestQuery @Parameter(description = "RFC 3339, inclusive", example = "2026-01-15T09:30:00Z") String since,
+            @RestQuery @Parameter(description = "RFC 3339, exclusive", example = "2026-01-16T00:00:00Z") String until,
+            @RestQuery String limit, @RestQuery String cursor, @Context UriInfo uri) {
+        var errors = new ArrayList<FieldError>();
+        var page = collect(errors, () -> {
+            var request = PageRequest.of(limit, cursor);
+            if (request.hasCursor()) {
+                request.afterLong(); // a cursor of another list is refused here, not after the query starts
+            }
+            return request;
+        });
+        if (outcome != null && !OUTCOMES.contains(outcome)) {
+            errors.add(new FieldError("outcome", "must be one of " + OUTCOMES));
+        }
+        var from = timestamp(errors, "since", since);
+        var to = timestamp(errors, "until", until);
+        if (from != null && to != null && from.isAfter(to)) {
+            errors.add(new FieldError("since", "must not be after until"));
+        }
+        if (!errors.isEmpty()) {
+            throw KeyplaneException.validation(errors);
+        }
+        var filter = new AuditRepository.Filter(action, actorId, targetId, outcome, from, to);
+        return access.require(workspaceId, Permissions.AUDIT_READ)
+                .chain(() -> audit.list(workspaceId, filter, page))
+                .map(p -> p.map(AuditEventResponse::from).toResponse(uri));
+    }
+
+    @GET
+    @Path("/verify")
+    @Operation(summary = "Verify the audit hash chain", description = "Needs `audit:read`. Recomputes every event's "
+            + "hash in `seq` order and checks that each `prev_hash` is the previous event's `hash` (\"\" for seq 1), "
+            + "that `seq` runs 1, 2, 3, ... without gaps, and that the last event is the workspace's recorded head "
+            + "(so a deleted tail is caught). Answers `{\"valid\": true, \"events\": N, \"head\": \"<hash of the last "
+            + "event>\"}` or `{\"valid\": false, \"events\": N, \"first_bad_seq\": S, \"reason\": \"...\"}`; both are "
+            + "200. Reads one consistent snapshot, so concurrent appends do not disturb it.")
+    public Uni<AuditVerification> verify(@RestPath UUID workspaceId) {
+        return access.require(workspaceId, Permissions.AUDIT_READ).chain(() -> audit.verify(workspaceId));
+    }
+
+    @GET
+    @Path("/export")
+    @Produces(NDJSON)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Export the audit log as JSON Lines", description = "Needs `audit:read`. For archiving: "
+            + "one event per line (the same object as the list), oldest first, streamed. `from_seq` (default 1) and "
+            + "`to_seq` (default: the last event when the export starts) bound it, both inclusive. Keep the last "
+            + "`seq` you archived and continue with `from_seq` = that + 1; `GET .../verify` proves the chain. "
+            + "Media type `application/x-ndjson` (send that `Accept`, or none).")
+    @APIResponse(responseCode = "200", description = "JSON Lines", content = @Content(mediaType = NDJSON,
+            schema = @Schema(implementation = AuditEventResponse.class)))
+    public Multi<AuditEventResponse> export(@RestPath UUID workspaceId,
+            @RestQuery("from_seq") @Parameter(description = "First seq, inclusive; default 1") String fromSeq,
+            @RestQuery("to_seq") @Parameter(description = "Last seq, inclusive; default the head") String toSeq) {
+        var errors = new ArrayList<FieldError>();
+        var from = seq(errors, "from_seq", fromSeq);
+        var to = seq(errors, "to_seq", toSeq);
+        if (from != null && to != null && from > to) {
+            errors.add(new FieldError("from_seq", "must not be greater than to_seq"));
+        }
+        if (!errors.isEmpty()) {
+            throw KeyplaneException.validation(errors);
+        }
+        // authorization runs before the first line is written, so a refusal is still a problem+json response
+        return RestMulti.fromUniResponse(access.require(workspaceId, Permissions.AUDIT_READ)
+                .chain(() -> audit.export(workspaceId, from == null ? 1 : from, to)),
+                events -> events.map(AuditEventResponse::from));
+    }
+
+    private static <T> T collect(List<FieldError> errors, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (KeyplaneException e) {
+            if (e.errors() == null) {
+                throw e;
+            }
+            errors.addAll(e.errors());
+            return null;
+        }
+    }
+
+    /** RFC 3339: a date, a time and a UTC offset ({@code Z} or {@code ±hh:mm}); lower-case t and z are allowed. */
+    private static Instant timestamp(List<FieldError> errors, String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.trim().toUpperCase(Locale.ROOT)).toInstant();
+        } catch (DateTimeParseException e) {
+            errors.add(new FieldError(field, "must be an RFC 3339 timestamp, e.g. 2026-01-15T09:30:00Z"));
+            return null;
+        }
+    }
+
+    private static Long seq(List<FieldError> errors, String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            long parsed = Long.parseLong(value.trim());
+            if (parsed >= 1) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        errors.add(new FieldError(field, "must be a positive integer"));
+        return null;
+    }
+}
