@@ -46,13 +46,3 @@ request = function()
     { ["Authorization"] = "Bearer " .. verifier, ["Content-Type"] = "application/json" },
     '{"key":"' .. k .. '","scopes":["bench:read"],"source_ip":"203.0.113.7"}')
 end
-
-local codes = {}
-response = function(status, headers, body)
-  local code = body:match('"code":"(%u+[_%u]*)"') or tostring(status)
-  codes[code] = (codes[code] or 0) + 1
-end
-
-done = function(summary, latency, requests)
-  for code, n in pairs(codes) do io.write(string.format("code %s: %d\n", code, n)) end
-end
