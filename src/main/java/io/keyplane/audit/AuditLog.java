@@ -57,10 +57,6 @@ public class AuditLog {
         return append(workspaceId, action, targetType, targetId, "success", changes);
     }
 
-    public Uni<AuditEvent> denied(UUID workspaceId, String action, String targetType, Object targetId) {
-        return append(workspaceId, action, targetType, targetId, "denied", Changes.none());
-    }
-
     /** Must run inside a transaction (callers are {@code @WithTransaction}). */
     public Uni<AuditEvent> append(UUID workspaceId, String action, String targetType, Object targetId, String outcome,
             Changes changes) {

@@ -1,6 +1,5 @@
 package io.keyplane.common;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.TreeSet;
@@ -74,9 +73,5 @@ public class JsonBodies {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("not serialisable", e);
         }
-    }
-
-    public static <T> java.util.List<T> copy(java.util.List<T> list) {
-        return list == null ? null : new ArrayList<>(list);
     }
 }
