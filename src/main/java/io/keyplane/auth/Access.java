@@ -8,46 +8,38 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.keyplane.apikey.KeyKind;
-import io.keyplane.audit.AuditLog;
-import io.keyplane.audit.Changes;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.scope.Permissions;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Authorization of management calls (API.md section 1): the 400/403 rules, in the order a client can fix them.
- * A key's 403 is a denied management call, audited in the key's own workspace (API.md section 6).
+ * Refusals are audited by {@code DeniedCalls} from the response, wherever in the call they were raised.
  */
 @Singleton
 public class Access {
 
-    static final String DENIED_ACTION = "access.denied";
-
     private final CallContext context;
     private final Pool pool;
-    private final AuditLog audit;
 
     @Inject
-    Access(CallContext context, Pool pool, AuditLog audit) {
+    Access(CallContext context, Pool pool) {
         this.context = context;
         this.pool = pool;
-        this.audit = audit;
     }
 
     /** A ServiceKey of {@code workspaceId} holding {@code permission}, or the operator. */
     public Uni<Caller> require(UUID workspaceId, String permission) {
-        return audited(() -> check(workspaceId, permission))
+        return checked(() -> check(workspaceId, permission))
                 .call(caller -> caller.isOperator() ? requireWorkspace(workspaceId, !permission.endsWith(":read"))
                         : Uni.createFrom().voidItem());
     }
 
     /** Any ServiceKey of the workspace, or the operator. */
     public Uni<Caller> member(UUID workspaceId) {
-        return audited(() -> check(workspaceId, null))
+        return checked(() -> check(workspaceId, null))
                 .call(caller -> caller.isOperator() ? requireWorkspace(workspaceId, false) : Uni.createFrom().voidItem());
     }
 
@@ -66,7 +58,7 @@ public class Access {
     }
 
     public Uni<Caller> operator() {
-        return audited(() -> {
+        return checked(() -> {
             var caller = context.caller();
             if (!caller.isOperator()) {
                 requireServiceKey(caller);
@@ -78,7 +70,7 @@ public class Access {
 
     /** Any ServiceKey (of any workspace) or the operator: for calls that are not about one workspace. */
     public Uni<Caller> anyServiceKey() {
-        return audited(() -> {
+        return checked(() -> {
             requireServiceKey(context.caller());
             return context.caller();
         });
@@ -102,18 +94,13 @@ public class Access {
         }
     }
 
-    /**
-     * Runs a check; when it refuses a key with 403, the denial is appended to the key's own workspace (never to the
-     * one the path names, which may be another tenant's) in a transaction of its own, so it commits although the
-     * request fails. Operator calls and 400s are not audited.
-     */
-    private Uni<Caller> audited(Supplier<Caller> check) {
-        return Uni.createFrom().item(check).onFailure(KeyplaneException.class).recoverWithUni(this::recordDenial);
+    private static Uni<Caller> checked(Supplier<Caller> check) {
+        return Uni.createFrom().item(check);
     }
 
     /** A ServiceKey with {@code keys:verify}, or the operator: who may call POST /api/v1/keys/verify. */
     public Uni<Caller> verifier() {
-        return audited(() -> {
+        return checked(() -> {
             var caller = context.caller();
             if (!caller.isOperator()) {
                 requireServiceKey(caller);
@@ -123,21 +110,6 @@ public class Access {
             }
             return caller;
         });
-    }
-
-    /** Also used for a 401 of an identifiable key (revoked, paused...): the context then names that key. */
-    Uni<Caller> recordDenial(Throwable failure) {
-        var refusal = (KeyplaneException) failure;
-        var caller = context.caller();
-        if ((refusal.status() != 403 && refusal.status() != 401) || caller == null || caller.isOperator()) {
-            return Uni.createFrom().failure(refusal);
-        }
-        var changes = Changes.none().created("code", refusal.code()).created("method", context.method());
-        return Panache.withTransaction(() -> audit.append(caller.workspaceId(), DENIED_ACTION, "request",
-                context.path(), "denied", changes))
-                .onFailure().invoke(e -> Log.errorf(e, "Could not audit the denied call (code %s, key %s)",
-                        refusal.code(), caller.keyId()))
-                .onItemOrFailure().transformToUni((event, e) -> Uni.createFrom().failure(refusal));
     }
 
     private Caller check(UUID workspaceId, String permission) {

@@ -9,7 +9,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
+import io.keyplane.audit.DeniedCalls;
 import io.keyplane.common.KeyplaneException;
+import io.keyplane.common.Problem;
 import io.keyplane.common.RequestIds;
 import io.keyplane.verify.RateLimiter;
 import io.keyplane.verify.UsageRecorder;
@@ -18,24 +20,25 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Every /api/v1 call is authenticated before its resource method runs. Calls made with a key count against
- * the key's rate limit and go into its usage history (verifications record the verified key instead).
+ * the key's rate limit and go into its usage history (verifications record the verified key instead); the
+ * key's refused calls are audited.
  */
 public class AuthenticationFilter {
 
     static final String VERIFY_PATH = "/api/v1/keys/verify";
 
     private final Authenticator authenticator;
-    private final Access access;
+    private final DeniedCalls deniedCalls;
     private final CallContext context;
     private final RateLimiter rateLimiter;
     private final UsageRecorder usage;
     private final Clock clock;
 
     @Inject
-    AuthenticationFilter(Authenticator authenticator, Access access, CallContext context, RateLimiter rateLimiter,
-            UsageRecorder usage, Clock clock) {
+    AuthenticationFilter(Authenticator authenticator, DeniedCalls deniedCalls, CallContext context,
+            RateLimiter rateLimiter, UsageRecorder usage, Clock clock) {
         this.authenticator = authenticator;
-        this.access = access;
+        this.deniedCalls = deniedCalls;
         this.context = context;
         this.rateLimiter = rateLimiter;
         this.usage = usage;
@@ -49,12 +52,11 @@ public class AuthenticationFilter {
         }
         return authenticator.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION))
                 .invoke(caller -> fill(caller, request))
-                .onFailure(Authenticator.KeyRejected.class).recoverWithUni(failure -> {
-                    // a real key, refused: its use is recorded (response filter) and the denial audited
+                .onFailure(Authenticator.KeyRejected.class).invoke(failure -> {
+                    // a real key, refused: the response filter records its use and audits the denial
                     var rejected = (Authenticator.KeyRejected) failure;
                     fill(Caller.of(rejected.key()), request);
                     context.reject(rejected.code());
-                    return access.recordDenial(rejected);
                 })
                 .invoke(this::enforceRateLimit)
                 .replaceWithVoid();
@@ -65,15 +67,21 @@ public class AuthenticationFilter {
                 request.method().name(), request.path(), request.getHeader("X-Workspace-ID"));
     }
 
+    /** After every call made with a key: its usage record, and for a refusal (401/403) the audit event. */
     @ServerResponseFilter
-    public void recordManagementCall(ContainerResponseContext response, HttpServerRequest request) {
+    public Uni<Void> afterKeyCall(ContainerResponseContext response, HttpServerRequest request) {
         var caller = context.caller();
-        if (caller == null || caller.isOperator() || request.path().equals(VERIFY_PATH)) {
-            return;
+        if (caller == null || caller.isOperator()) {
+            return Uni.createFrom().voidItem();
         }
         int status = response.getStatus();
-        var code = context.rejection() != null ? context.rejection() : String.valueOf(status);
-        recordUse(request, caller.key(), status < 400 ? "success" : "denied", code);
+        var code = context.rejection() != null ? context.rejection()
+                : response.getEntity() instanceof Problem problem ? problem.code() : String.valueOf(status);
+        if (!request.path().equals(VERIFY_PATH)) {
+            recordUse(request, caller.key(), status < 400 ? "success" : "denied",
+                    status < 400 ? String.valueOf(status) : code);
+        }
+        return status == 401 || status == 403 ? deniedCalls.record(code) : Uni.createFrom().voidItem();
     }
 
     private void enforceRateLimit(Caller caller) {

@@ -456,7 +456,13 @@ class ApiKeyResourceTest {
                 .then().statusCode(403).body("code", is("insufficient_scope"))
                 .body("required_scopes", is(List.of("workspace:admin")));
         var ownerKeyId = owner().get("/api/v1/whoami").then().extract().path("key_id");
-        as(writer).post(ws.path("/api-keys/" + ownerKeyId + "/rotate")).then().statusCode(403);
+        as(writer).header("X-Request-Id", "escalation-try").post(ws.path("/api-keys/" + ownerKeyId + "/rotate"))
+                .then().statusCode(403);
+        // refused inside the service's transaction, and still audited
+        var denied = TestDatabase.query("select changes from audit_event where workspace_id = ? "
+                + "and action = 'access.denied' and request_id = 'escalation-try'", ws.id());
+        assertEquals(1, denied.size());
+        org.junit.jupiter.api.Assertions.assertTrue(((String) denied.get(0).get("changes")).contains("insufficient_scope"));
         // data-plane keys with data scopes are fine
         as(writer).body(body("name", "app", "scopes", List.of("database:read"))).post(ws.path("/api-keys"))
                 .then().statusCode(201);

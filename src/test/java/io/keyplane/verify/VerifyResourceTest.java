@@ -300,7 +300,7 @@ class VerifyResourceTest {
         given().auth().oauth2(svc.getString("key")).get("/api/v1/whoami").then().statusCode(401);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().auth().oauth2(ws.ownerKey())
                 .get(ws.path("/api-keys/" + svc.getString("id") + "/usage")).then()
-                .body("code", is(List.of("key_paused", "403", "200")))
+                .body("code", is(List.of("key_paused", "insufficient_scope", "200")))
                 .body("outcome", is(List.of("denied", "denied", "success")))
                 .body("[2].request_id", is("mgmt-1")).body("[2].method", is("GET")));
     }
