@@ -16,6 +16,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.smallrye.common.annotation.NonBlocking;
+
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 @Path("/api/v1/whoami")
@@ -41,6 +43,7 @@ public class WhoamiResource {
     }
 
     @GET
+    @NonBlocking // no I/O here, and the response filters (usage, audit) must run on the event loop
     @Operation(summary = "Who am I (test connection)",
             description = "Any valid key of any kind, or the operator token: what the credential is and may do.")
     public WhoamiResponse whoami() {

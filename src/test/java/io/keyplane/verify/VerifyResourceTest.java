@@ -263,9 +263,12 @@ class VerifyResourceTest {
                 .then().statusCode(401).body("code", is("key_paused"));
         var noVerify = ws.createKey(Map.of("name", "r", "kind", "service", "scopes", List.of("keys:read")));
         verify(noVerify.getString("key"), Map.of("key", "x")).statusCode(403);
+        given().auth().oauth2(svc.getString("key")).header("X-Request-Id", "denied-whoami").get("/api/v1/whoami")
+                .then().statusCode(401);
         var denied = TestDatabase.query("select actor_key_id, outcome, request_id, changes from audit_event "
                 + "where workspace_id = ? and action = 'access.denied' order by seq", ws.id());
-        assertEquals(2, denied.size());
+        assertEquals(3, denied.size());
+        assertEquals("denied-whoami", denied.get(2).get("request_id"));
         assertEquals(svc.getString("id"), denied.get(0).get("actor_key_id").toString());
         assertEquals("denied-401", denied.get(0).get("request_id"));
         org.junit.jupiter.api.Assertions.assertTrue(((String) denied.get(0).get("changes")).contains("key_paused"));
