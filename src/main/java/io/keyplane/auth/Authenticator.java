@@ -49,9 +49,9 @@ public class Authenticator {
         if (key == null) {
             throw invalidToken();
         }
-        var failure = key.authFailure(clock.instant());
-        if (failure.isPresent()) {
-            throw new KeyRejected(key, failure.get(), detailOf(failure.get()));
+        var denial = key.denial(clock.instant());
+        if (denial.isPresent()) {
+            throw new KeyRejected(key, denial.get().authCode, detailOf(denial.get().authCode));
         }
         return Caller.of(key);
     }

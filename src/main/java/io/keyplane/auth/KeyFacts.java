@@ -29,19 +29,39 @@ public record KeyFacts(
         List<String> allowedCidrs,
         String metaJson) {
 
-    /** Why this key cannot authenticate now, as a 401 code; empty when it can. */
-    public Optional<String> authFailure(Instant now) {
-        if ("revoked".equals(keyStatus) || !"active".equals(workspaceStatus) || "deleted".equals(accountStatus)) {
-            return Optional.of("key_revoked");
+    /** Why a key cannot be used, in both vocabularies: the 401 code and the verify code (API.md 1 and 5). */
+    public enum Denial {
+        REVOKED("key_revoked", "REVOKED"),
+        WORKSPACE_DELETED("key_revoked", "DISABLED"),
+        EXPIRED("key_expired", "EXPIRED"),
+        PAUSED("key_paused", "PAUSED"),
+        ACCOUNT_DISABLED("service_account_disabled", "DISABLED");
+
+        public final String authCode;
+        public final String verifyCode;
+
+        Denial(String authCode, String verifyCode) {
+            this.authCode = authCode;
+            this.verifyCode = verifyCode;
+        }
+    }
+
+    /** Why this key cannot be used now; empty when it can. Revocation wins, then expiry, pause, disabled. */
+    public Optional<Denial> denial(Instant now) {
+        if ("revoked".equals(keyStatus) || "deleted".equals(accountStatus)) {
+            return Optional.of(Denial.REVOKED);
+        }
+        if (!"active".equals(workspaceStatus)) {
+            return Optional.of(Denial.WORKSPACE_DELETED);
         }
         if (expiresAt != null && !now.isBefore(expiresAt)) {
-            return Optional.of("key_expired");
+            return Optional.of(Denial.EXPIRED);
         }
         if ("paused".equals(keyStatus)) {
-            return Optional.of("key_paused");
+            return Optional.of(Denial.PAUSED);
         }
         if ("disabled".equals(accountStatus)) {
-            return Optional.of("service_account_disabled");
+            return Optional.of(Denial.ACCOUNT_DISABLED);
         }
         return Optional.empty();
     }

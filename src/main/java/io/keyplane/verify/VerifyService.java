@@ -77,9 +77,9 @@ public class VerifyService {
         if (key == null || (!verifier.isOperator() && !key.workspaceId().equals(verifier.workspaceId()))) {
             return failure("NOT_FOUND", null, null); // another workspace's key does not exist for this verifier
         }
-        var denial = statusDenial(key, now);
-        if (denial != null) {
-            return failure(denial, key, null);
+        var denial = key.denial(now);
+        if (denial.isPresent()) {
+            return failure(denial.get().verifyCode, key, null);
         }
         if (!key.allowedCidrs().isEmpty() && !allowed(key.allowedCidrs(), sourceIp)) {
             return failure("IP_NOT_ALLOWED", key, null);
@@ -95,22 +95,6 @@ public class VerifyService {
             return failure("RATE_LIMITED", key, status);
         }
         return details("VALID", key, effective, status);
-    }
-
-    private static String statusDenial(KeyFacts key, Instant now) {
-        if ("revoked".equals(key.keyStatus()) || "deleted".equals(key.accountStatus())) {
-            return "REVOKED";
-        }
-        if (key.expiresAt() != null && !now.isBefore(key.expiresAt())) {
-            return "EXPIRED";
-        }
-        if ("paused".equals(key.keyStatus())) {
-            return "PAUSED";
-        }
-        if (!"active".equals(key.accountStatus()) || !"active".equals(key.workspaceStatus())) {
-            return "DISABLED";
-        }
-        return null;
     }
 
     private static boolean allowed(List<String> cidrs, String sourceIp) {
