@@ -2,7 +2,6 @@ package io.keyplane.auth;
 
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -32,14 +31,14 @@ public class Access {
 
     /** A ServiceKey of {@code workspaceId} holding {@code permission}, or the operator. */
     public Uni<Caller> require(UUID workspaceId, String permission) {
-        return checked(() -> check(workspaceId, permission))
+        return Uni.createFrom().item(() -> check(workspaceId, permission))
                 .call(caller -> caller.isOperator() ? requireWorkspace(workspaceId, !permission.endsWith(":read"))
                         : Uni.createFrom().voidItem());
     }
 
     /** Any ServiceKey of the workspace, or the operator. */
     public Uni<Caller> member(UUID workspaceId) {
-        return checked(() -> check(workspaceId, null))
+        return Uni.createFrom().item(() -> check(workspaceId, null))
                 .call(caller -> caller.isOperator() ? requireWorkspace(workspaceId, false) : Uni.createFrom().voidItem());
     }
 
@@ -58,7 +57,7 @@ public class Access {
     }
 
     public Uni<Caller> operator() {
-        return checked(() -> {
+        return Uni.createFrom().item(() -> {
             var caller = context.caller();
             if (!caller.isOperator()) {
                 requireServiceKey(caller);
@@ -70,7 +69,7 @@ public class Access {
 
     /** Any ServiceKey (of any workspace) or the operator: for calls that are not about one workspace. */
     public Uni<Caller> anyServiceKey() {
-        return checked(() -> {
+        return Uni.createFrom().item(() -> {
             requireServiceKey(context.caller());
             return context.caller();
         });
@@ -86,7 +85,7 @@ public class Access {
             return;
         }
         var management = grants.stream()
-                .filter(g -> Permissions.isBuiltIn(g) || Permissions.BUILT_IN.stream().anyMatch(b -> Permissions.covers(g, b)))
+                .filter(g -> Permissions.BUILT_IN.stream().anyMatch(b -> Permissions.covers(g, b)))
                 .toList();
         var missing = Permissions.missing(caller.key().effectiveScopes(), management);
         if (!missing.isEmpty()) {
@@ -94,13 +93,9 @@ public class Access {
         }
     }
 
-    private static Uni<Caller> checked(Supplier<Caller> check) {
-        return Uni.createFrom().item(check);
-    }
-
     /** A ServiceKey with {@code keys:verify}, or the operator: who may call POST /api/v1/keys/verify. */
     public Uni<Caller> verifier() {
-        return checked(() -> {
+        return Uni.createFrom().item(() -> {
             var caller = context.caller();
             if (!caller.isOperator()) {
                 requireServiceKey(caller);

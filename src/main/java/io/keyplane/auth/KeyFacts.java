@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.keyplane.apikey.Cidr;
 import io.keyplane.apikey.KeyKind;
 import io.keyplane.scope.Permissions;
 
@@ -26,7 +27,7 @@ public record KeyFacts(
         Instant expiresAt,
         Integer rateLimit,
         Integer rateWindowSeconds,
-        List<String> allowedCidrs,
+        List<Cidr> allowedCidrs,
         String metaJson) {
 
     /** Why a key cannot be used, in both vocabularies: the 401 code and the verify code (API.md 1 and 5). */

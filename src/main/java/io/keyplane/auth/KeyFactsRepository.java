@@ -7,6 +7,7 @@ import java.util.List;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.keyplane.apikey.Cidr;
 import io.keyplane.apikey.KeyKind;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -47,8 +48,13 @@ public class KeyFactsRepository {
                 list(row.getArrayOfStrings("scopes")), list(row.getArrayOfStrings("account_scopes")),
                 row.getString("account_status"), row.getString("workspace_status"),
                 expires == null ? null : expires.toInstant(), row.getInteger("rate_limit"),
-                row.getInteger("rate_window_seconds"), list(row.getArrayOfStrings("allowed_cidrs")),
+                row.getInteger("rate_window_seconds"), cidrs(row.getArrayOfStrings("allowed_cidrs")),
                 row.getString("meta"));
+    }
+
+    /** Parsed once here, so the cached facts spare verification the parsing (stored values are canonical). */
+    private static List<Cidr> cidrs(String[] values) {
+        return list(values).stream().map(Cidr::parse).flatMap(java.util.Optional::stream).toList();
     }
 
     private static List<String> list(String[] values) {

@@ -97,11 +97,11 @@ public class VerifyService {
         return details("VALID", key, effective, status);
     }
 
-    private static boolean allowed(List<String> cidrs, String sourceIp) {
+    private static boolean allowed(List<Cidr> cidrs, String sourceIp) {
         if (sourceIp == null) {
             return false; // a restricted key needs the caller's address: fail closed
         }
-        return cidrs.stream().map(Cidr::parse).flatMap(java.util.Optional::stream).anyMatch(c -> c.contains(sourceIp));
+        return cidrs.stream().anyMatch(c -> c.contains(sourceIp));
     }
 
     private static Outcome failure(String code, KeyFacts key, RateLimitStatus rateLimit) {
