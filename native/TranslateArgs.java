@@ -1,7 +1,7 @@
 /*
- * Translates Quarkus' target/native-sources/native-image.args (written for the
- * `native-image` driver, which is not published for GraalVM 25) into arguments for
- * the builder, com.oracle.svm.hosted.NativeImageGeneratorRunner.
+ * Translates the arguments Quarkus passes to the `native-image` driver (which is not
+ * published for GraalVM 25) into arguments for the builder,
+ * com.oracle.svm.hosted.NativeImageGeneratorRunner. Used by native/native-image.
  *
  * Does what the driver would do for these inputs:
  *   - driver options -> builder -H: options (table below); -J<flag> -> builder JVM flag
@@ -11,7 +11,7 @@
  *     (and "JavaArgs") are translated the same way; JSON config files become
  *     -H:<Kind>Resources=<resource path>, minus those matched by --exclude-config.
  *
- * Usage: java TranslateArgs.java <native-sources dir> <out dir>
+ * Usage: java TranslateArgs.java <out dir> <driver arguments...>   (paths relative to the cwd)
  * Writes <out>/jvm.args (builder JVM flags), <out>/image.args (builder arguments, without
  * -imagecp) and <out>/imagecp (the class path), one entry per line.
  * Unknown driver options are an error, so nothing is silently dropped.
@@ -49,11 +49,10 @@ public class TranslateArgs {
     String name, mainClass;
 
     public static void main(String[] a) throws Exception {
-        Path src = Paths.get(a[0]).toAbsolutePath(), out = Paths.get(a[1]);
+        Path out = Paths.get(a[0]), cwd = Paths.get("").toAbsolutePath();
         TranslateArgs t = new TranslateArgs();
-        String args = Files.readString(src.resolve("native-image.args")).strip();
-        t.translate(new ArrayDeque<>(Arrays.asList(args.split("\\s+"))), src, true);
-        if (t.cp.isEmpty() || t.mainClass == null) throw new IllegalStateException("no -jar in native-image.args");
+        t.translate(new ArrayDeque<>(Arrays.asList(a).subList(1, a.length)), cwd, true);
+        if (t.cp.isEmpty() || t.mainClass == null) throw new IllegalStateException("no -jar <jar> among the arguments");
         for (String e : t.cp) t.scanMetaInf(Paths.get(e));
         t.image.add("-H:Class=" + t.mainClass);
         t.image.add("-H:Name=" + t.name);
@@ -78,6 +77,7 @@ public class TranslateArgs {
                 for (String c : val.split(",", -1)) image.add("-H:ClassInitialization=" + c + ":" + kind);
             } else if (API.containsKey(key)) image.add(API.get(key) + "=" + val);
             else if (arg.equals("--no-fallback")) image.add("-H:FallbackThreshold=0");
+            else if (arg.matches("-O[0-3bs]")) image.add("-H:Optimize=" + arg.substring(2));
             else if (arg.equals("--exclude-config")) excludes.add(new Pattern[] {Pattern.compile(q.poll()), Pattern.compile(q.poll())});
             else if (arg.equals("-jar") && topLevel) addJar(dir.resolve(q.poll()));
             else if (!arg.startsWith("-") && topLevel && name == null) name = arg;

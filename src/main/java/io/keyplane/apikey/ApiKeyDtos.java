@@ -16,6 +16,8 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 public final class ApiKeyDtos {
 
     public static final int MAX_META_BYTES = 4096;
@@ -46,6 +48,7 @@ public final class ApiKeyDtos {
 
     @Schema(name = "UpdateApiKeyRequest", description = "Fields left out stay as they are; `expires_at`, `rate_limit` "
             + "may be null to remove them. The secret never changes: rotate for that.")
+    @RegisterForReflection // read through JsonBodies, not as a REST parameter: the native image needs it registered
     public record UpdateApiKeyRequest(
             @Size(min = 1, max = 200) String name,
             @Size(max = 100) List<@NotNull @Size(max = 100) String> scopes,
@@ -56,6 +59,7 @@ public final class ApiKeyDtos {
     }
 
     @Schema(name = "RotateApiKeyRequest")
+    @RegisterForReflection // read through JsonBodies, not as a REST parameter: the native image needs it registered
     public record RotateApiKeyRequest(
             @Min(0) @Max(MAX_GRACE_SECONDS)
             @Schema(description = "How long the old key keeps working (0-2592000 s, default 0: revoked at once)")

@@ -13,13 +13,17 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.keyplane.common.KeyplaneConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Key facts by key hash, in front of {@link KeyFactsRepository}: a hit costs no database round trip.
  * Every change that affects verification evicts here before its response is sent ({@code KeyChanges}).
+ * Caffeine picks the classes of a cache (size bound, expire after write, stats) by name at run time, so the
+ * native image needs them registered.
  */
 @Singleton
+@RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSSMSW", "com.github.benmanes.caffeine.cache.PSWMS" })
 public class KeyFactsCache {
 
     private final KeyFactsRepository repository;

@@ -8,6 +8,8 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 public final class ServiceAccountDtos {
 
     private ServiceAccountDtos() {
@@ -24,6 +26,7 @@ public final class ServiceAccountDtos {
     @Schema(name = "UpdateServiceAccountRequest", description = "Fields left out stay as they are. Narrowing `scopes` "
             + "narrows every key of the account at once; `status: disabled` makes its keys fail with "
             + "`service_account_disabled`.")
+    @RegisterForReflection // read through JsonBodies, not as a REST parameter: the native image needs it registered
     public record UpdateServiceAccountRequest(
             @Size(min = 1, max = 200) String name,
             @Size(max = 1000) String description,

@@ -12,12 +12,16 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Fixed-window counters per key, in this replica's memory: with N replicas behind a round-robin balancer a key
  * can get up to N x limit per window (see README). Windows align to multiples of window_seconds since the epoch.
+ * Caffeine picks the classes of a cache (here: size bound, expire after access) by name at run time, so the
+ * native image needs them registered.
  */
 @Singleton
+@RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSMSA", "com.github.benmanes.caffeine.cache.PSAMS" })
 public class RateLimiter {
 
     /** The outcome of one use: whether it was allowed, what is left in the window and when it resets. */

@@ -14,7 +14,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  */
 public class FreshDatabaseConfigSource implements ConfigSource {
 
-    private static final String NAME = "keyplane_test_"
+    static final String NAME = "keyplane_test_"
             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")) + "_"
             + UUID.randomUUID().toString().substring(0, 8);
 

@@ -1,0 +1,11 @@
+package io.keyplane.serviceaccount;
+
+import io.keyplane.support.FreshDatabaseResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** {@link ServiceAccountResourceTest} against the packaged application: the native executable with {@code -Dnative}. */
+@QuarkusIntegrationTest
+@WithTestResource(FreshDatabaseResource.class)
+class ServiceAccountResourceIT extends ServiceAccountResourceTest {
+}
