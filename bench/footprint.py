@@ -2,6 +2,7 @@
 """Start time, memory and size of one Keyplane build, measured the same way for the JVM and native.
 
 Usage: bench/footprint.py <jvm|native> [verifications, default 10000]   (run by bench/footprint)
+Env:   NATIVE_ARGS (default -Xmx64m), JVM_ARGS (default -Xmx192m): the runtime options measured
 The schema must already be migrated (the target is "ready with migrations applied"): the script starts the
 application once to migrate, stops it, then measures a second start.
   - ready_ms: from exec to the first 200 of GET /q/health/ready (polled every millisecond)
@@ -28,12 +29,12 @@ def command(kind):
         if not runner:
             sys.exit("no native executable in target/: ./mvnw package -Dnative -DskipTests")
         path = os.path.join("target", runner[0])
-        return [path, "-Xmx64m"], os.path.getsize(path)
+        return [path] + os.environ.get("NATIVE_ARGS", "-Xmx64m").split(), os.path.getsize(path)
     jar = "target/quarkus-app/quarkus-run.jar"
     if not os.path.exists(jar):
         sys.exit("no jar: ./mvnw package -DskipTests")
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk("target/quarkus-app") for f in fs)
-    return ["java", "-Xmx192m", "-jar", jar], size
+    return ["java"] + os.environ.get("JVM_ARGS", "-Xmx192m").split() + ["-jar", jar], size
 
 
 def ready():
@@ -82,9 +83,13 @@ def verifications(count):
 
 
 def memory(pid):
-    with open(f"/proc/{pid}/status") as status:
-        fields = dict(line.split(":", 1) for line in status)
-    return {k: round(int(fields[k].split()[0]) / 1024, 1) for k in ("VmRSS", "VmHWM")}
+    """RSS and peak RSS, and how much of the RSS is private memory (anon) or pages of mapped files (the
+    executable's code and image heap: clean, shared through the page cache, reclaimable)."""
+    fields = {}
+    for name in (f"/proc/{pid}/status", f"/proc/{pid}/smaps_rollup"):
+        with open(name) as f:
+            fields.update(line.split(":", 1) for line in f if ":" in line)
+    return {k: round(int(fields[k].split()[0]) / 1024, 1) for k in ("VmRSS", "VmHWM", "Pss_Anon", "Pss_File")}
 
 
 def main():
@@ -111,7 +116,8 @@ def main():
                       "first_start_with_migration_ms": round(first_ms), "ready_ms_median": round(starts[2]),
                       "ready_ms_min": round(starts[0]), "ready_ms_max": round(starts[-1]),
                       "verifications": count, "verifications_seconds": round(elapsed, 1),
-                      "rss_mib_after": mem["VmRSS"], "peak_rss_mib": mem["VmHWM"]}, indent=2))
+                      "rss_mib_after": mem["VmRSS"], "peak_rss_mib": mem["VmHWM"],
+                      "of_which_anon_mib": mem["Pss_Anon"], "of_which_file_mib": mem["Pss_File"]}, indent=2))
 
 
 if __name__ == "__main__":

@@ -223,8 +223,9 @@ class KubernetesManifestsTest {
         assertEquals(2, get(deployment.body(), "spec", "replicas"));
         assertEquals("keyplane:latest", container().get("image"));
         assertEquals("100m", str(container(), "resources", "requests", "cpu"));
-        assertEquals("256Mi", str(container(), "resources", "requests", "memory"));
-        assertEquals("384Mi", str(container(), "resources", "limits", "memory"));
+        assertEquals(List.of("-Xmx64m"), container().get("args"), "the native executable's heap cap");
+        assertEquals("96Mi", str(container(), "resources", "requests", "memory"));
+        assertEquals("160Mi", str(container(), "resources", "limits", "memory"));
         assertEquals(podLabels(), get(deployment.body(), "spec", "selector", "matchLabels"));
 
         var hpa = one("HorizontalPodAutoscaler").body();
