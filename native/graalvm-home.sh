@@ -67,7 +67,7 @@ cp "$HERE/TranslateArgs.java" "$SVM/TranslateArgs.java"
 
 # 4. JDK static libraries (built once from source, ~2-6 min).
 STATIC=$GRAAL_HOME/lib/static/linux-amd64/glibc
-if [ ! -f "$STATIC/libjava.a" ]; then
+if [ ! -f "$STATIC/libjava.a" ] || [ ! -f "$STATIC/libmanagement_ext.a" ]; then
   log "building the JDK static libraries (once)"
   CACHE=$CACHE SRC_JDK=$SRC_JDK "$HERE/jdk-static-libs.sh" "$STATIC" >&2
 fi

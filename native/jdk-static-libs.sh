@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the JDK's java.base native libraries as static archives (libjava.a, libnio.a, libnet.a, libzip.a,
-# libjimage.a, ...), which native-image links into every executable. GraalVM distributions ship them in
+# Builds the JDK's native libraries as static archives (java.base: libjava.a, libnio.a, libnet.a, libzip.a,
+# libjimage.a, ...; jdk.management: libmanagement_ext.a, for the process metrics), which native-image links
+# into the executable. GraalVM distributions ship them in
 # lib/static/linux-amd64/glibc; Temurin does not, so they are built from Debian's openjdk-25 source package,
 # the same release as Temurin 25.0.3 (25.0.3+9). Measured: ~6 min on 2 cores, once; then cached.
 #
@@ -13,9 +14,12 @@ DEST=${1:?destination directory}
 CACHE=${CACHE:-/tmp/keyplane-native-cache}
 SRC_JDK=${SRC_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
 VERSION=25.0.3+9
-LIBS=(libjava libnio libnet libzip libjimage)
+LIBS=(java.base/libjava java.base/libnio java.base/libnet java.base/libzip java.base/libjimage
+      jdk.management/libmanagement_ext)
 
-if [ -f "$DEST/libjava.a" ]; then exit 0; fi
+missing_lib=0
+for lib in "${LIBS[@]}"; do [ -f "$DEST/${lib#*/}.a" ] || missing_lib=1; done
+[ $missing_lib = 1 ] || exit 0
 
 # Debian's upstream tarball of that release, pinned by checksum (fetched from the pool: trixie has moved on).
 MIRROR=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || echo http://deb.debian.org/debian)
@@ -50,12 +54,10 @@ if [ ! -f "$BUILD/spec.gmk" ]; then
      --disable-warnings-as-errors --with-native-debug-symbols=none --with-jvm-variants=server \
      --with-version-string="$VERSION" --with-zlib=system >/dev/null)
 fi
-(cd "$SRC" && make java.base-static-libs JOBS="$(nproc)" >/dev/null)
+(cd "$SRC" && make java.base-static-libs jdk.management-static-libs JOBS="$(nproc)" >/dev/null)
 
 mkdir -p "$DEST"
 for lib in "${LIBS[@]}"; do
-  cp "$BUILD/support/native/java.base/$lib/static/$lib.a" "$DEST/"
+  cp "$BUILD/support/native/${lib%%/*}/${lib#*/}/static/${lib#*/}.a" "$DEST/"
 done
-# libfdlibm is a separate archive in some releases; take it when the build made it
-find "$BUILD/support/native/java.base" -path '*/static/*.a' ! -name 'lib*_*.a' -exec cp -n {} "$DEST/" \;
 ls "$DEST"
