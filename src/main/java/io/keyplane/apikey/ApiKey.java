@@ -1,5 +1,6 @@
 package io.keyplane.apikey;
 
+import io.keyplane.credential.KeyKind;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -10,11 +11,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-
 @Entity
 @Table(name = "api_key")
-public class ApiKey extends PanacheEntityBase {
+public class ApiKey {
 
     public static final String ACTIVE = "active";
     public static final String PAUSED = "paused";

@@ -14,10 +14,16 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+
+import io.keyplane.credential.KeyKind;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
+/** Wire records of the API key endpoints (API.md section 4). */
 public final class ApiKeyDtos {
 
     public static final int MAX_META_BYTES = 4096;
@@ -72,5 +78,68 @@ public final class ApiKeyDtos {
 
     @Schema(name = "RevealedKey")
     public record RevealResponse(String key) {
+    }
+
+    /** The key object of API.md 4.1; {@code key} only in create, rotate and bootstrap responses. */
+    @Schema(name = "ApiKey")
+    public record ApiKeyResponse(
+            UUID id,
+            UUID workspaceId,
+            UUID serviceAccountId,
+            String name,
+            KeyKind kind,
+            @Schema(description = "First 12 characters of the key", example = "kp_live_abc1") String keyPrefix,
+            @Schema(enumeration = { "active", "paused", "expired", "revoked" }) String status,
+            List<String> scopes,
+            Instant expiresAt,
+            Instant lastUsedAt,
+            RateLimit rateLimit,
+            List<String> allowedCidrs,
+            @JsonRawValue @Schema(type = SchemaType.OBJECT, description = "Caller's metadata, at most 4 KiB") String meta,
+            UUID rotatedFrom,
+            UUID replacedBy,
+            @Schema(description = "Acting service account id, or `operator`") String createdBy,
+            Instant createdAt,
+            Instant updatedAt,
+            Instant revokedAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "The plain key: only in the create and rotate responses, never again")
+            String key) {
+
+        static ApiKeyResponse from(ApiKey k, Instant now) {
+            return from(k, now, null);
+        }
+
+        static ApiKeyResponse from(ApiKey k, Instant now, String plainKey) {
+            return new ApiKeyResponse(k.id, k.workspaceId, k.serviceAccountId, k.name, k.kind, k.keyPrefix, k.statusAt(now),
+                    k.scopeList(), k.expiresAt, k.lastUsedAt, RateLimit.of(k.rateLimit, k.rateWindowSeconds),
+                    List.of(k.allowedCidrs), k.meta, k.rotatedFrom, k.replacedBy, k.createdBy, k.createdAt, k.updatedAt,
+                    k.revokedAt, plainKey);
+        }
+
+        static ApiKeyResponse issued(IssuedKey issued, Instant now) {
+            return from(issued.entity(), now, issued.plainKey());
+        }
+    }
+
+    @Schema(name = "KeyUsage")
+    public record KeyUsageResponse(Instant at, @Schema(enumeration = { "success", "denied" }) String outcome,
+            @Schema(description = "Verification code (VALID, RATE_LIMITED, ...) or management outcome") String code,
+            String method, String path, String sourceIp, String userAgent, String requestId) {
+
+        static KeyUsageResponse from(KeyUsage u) {
+            return new KeyUsageResponse(u.at, u.outcome, u.code, u.method, u.path, u.sourceIp, u.userAgent, u.requestId);
+        }
+    }
+
+    /** At most {@code limit} uses per {@code window_seconds}; absent means unlimited. */
+    @Schema(name = "RateLimit")
+    public record RateLimit(
+            @NotNull @Min(1) @Max(1_000_000_000) Integer limit,
+            @NotNull @Min(1) @Max(86_400) Integer windowSeconds) {
+
+        public static RateLimit of(Integer limit, Integer windowSeconds) {
+            return limit == null ? null : new RateLimit(limit, windowSeconds);
+        }
     }
 }

@@ -8,6 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
+import io.keyplane.credential.Cidr;
+import io.keyplane.apikey.ApiKeyDtos.RateLimit;
 import io.keyplane.common.FieldError;
 import io.keyplane.common.KeyplaneException;
 
@@ -83,7 +85,7 @@ final class ApiKeyInputs {
 
     /** A key never exceeds its account: every key grant must be covered by an account grant. */
     static void requireWithinAccount(List<String> keyScopes, List<String> accountScopes) {
-        var exceeding = io.keyplane.scope.Permissions.missing(accountScopes, keyScopes);
+        var exceeding = io.keyplane.credential.Permissions.missing(accountScopes, keyScopes);
         if (!exceeding.isEmpty()) {
             throw KeyplaneException.unprocessable("scope_exceeds_account", "scopes",
                     "The service account does not grant: " + String.join(", ", exceeding));

@@ -1,6 +1,5 @@
 package io.keyplane.apikey;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
@@ -33,17 +32,22 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.keyplane.apikey.ApiKeyDtos.ApiKeyResponse;
 import io.keyplane.apikey.ApiKeyDtos.CreateApiKeyRequest;
+import io.keyplane.apikey.ApiKeyDtos.KeyUsageResponse;
 import io.keyplane.apikey.ApiKeyDtos.RevealResponse;
 import io.keyplane.apikey.ApiKeyDtos.RotateApiKeyRequest;
 import io.keyplane.apikey.ApiKeyDtos.StatusResponse;
 import io.keyplane.apikey.ApiKeyDtos.UpdateApiKeyRequest;
-import io.keyplane.auth.Access;
-import io.keyplane.auth.KeyChanges;
 import io.keyplane.common.JsonBodies;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.PageRequest;
-import io.keyplane.scope.Permissions;
+import io.keyplane.credential.Caller;
+import io.keyplane.credential.KeyKind;
+import io.keyplane.credential.Permissions;
+import io.keyplane.credential.WorkspacePermission;
+import io.quarkus.security.PermissionsAllowed;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/workspaces/{workspaceId}/api-keys")
@@ -54,21 +58,18 @@ public class ApiKeyResource {
     private static final List<String> STATUSES = List.of(ApiKey.ACTIVE, ApiKey.PAUSED, ApiKey.EXPIRED, ApiKey.REVOKED);
 
     private final ApiKeyService keys;
-    private final KeyChanges changes;
-    private final Access access;
     private final JsonBodies bodies;
-    private final Clock clock;
+    private final SecurityIdentity identity;
 
     @Inject
-    ApiKeyResource(ApiKeyService keys, KeyChanges changes, Access access, JsonBodies bodies, Clock clock) {
+    ApiKeyResource(ApiKeyService keys, JsonBodies bodies, SecurityIdentity identity) {
         this.keys = keys;
-        this.changes = changes;
-        this.access = access;
         this.bodies = bodies;
-        this.clock = clock;
+        this.identity = identity;
     }
 
     @GET
+    @PermissionsAllowed(value = Permissions.KEYS_READ, permission = WorkspacePermission.class)
     @Operation(summary = "List API keys", description = "Needs `keys:read`. A bare array, newest first, never with "
             + "`key`. Filters: `status` (computed: active, paused, expired, revoked), `kind`, `service_account_id`. "
             + "`limit` 1-200 (default 50); the next page is in the `Link: <...>; rel=\"next\"` header.")
@@ -84,13 +85,12 @@ public class ApiKeyResource {
         var kindFilter = kind == null ? null : KeyKind.parse(kind)
                 .orElseThrow(() -> KeyplaneException.validation("kind", "must be api, service or ingest"));
         var filter = new ApiKeyRepository.Filter(status, kindFilter, serviceAccountId);
-        return access.require(workspaceId, Permissions.KEYS_READ)
-                .chain(() -> keys.list(workspaceId, filter, page))
-                .map(p -> p.map(k -> ApiKeyResponse.from(k, clock.instant())).toResponse(uri));
+        return keys.list(workspaceId, filter, page).map(p -> p.toResponse(uri));
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
     @Operation(summary = "Create an API key", description = "Needs `keys:write`. The plain `key` is in this response "
             + "only. Send `Idempotency-Key` to make retries safe: for 24 h the same key and body return the first "
             + "result, a different body is 422 `idempotency_key_reused`. Creating a ServiceKey with management "
@@ -105,73 +105,64 @@ public class ApiKeyResource {
         if (idempotencyKey != null) {
             Idempotency.validate(idempotencyKey);
         }
-        return access.require(workspaceId, Permissions.KEYS_WRITE)
-                .chain(caller -> keys.create(workspaceId, body, caller, idempotencyKey))
-                .map(issued -> RestResponse.ResponseBuilder.<ApiKeyResponse>created(
-                        uri.getAbsolutePathBuilder().path(issued.entity().id.toString()).build())
-                        .entity(ApiKeyResponse.issued(issued, clock.instant())).build());
+        return keys.create(workspaceId, body, Caller.of(identity), idempotencyKey)
+                .map(key -> RestResponse.ResponseBuilder.<ApiKeyResponse>created(
+                        uri.getAbsolutePathBuilder().path(key.id().toString()).build()).entity(key).build());
     }
 
     @GET
     @Path("/{keyId}")
+    @PermissionsAllowed(value = Permissions.KEYS_READ, permission = WorkspacePermission.class)
     @Operation(summary = "Get an API key", description = "Needs `keys:read`.")
     public Uni<ApiKeyResponse> get(@RestPath UUID workspaceId, @RestPath UUID keyId) {
-        return access.require(workspaceId, Permissions.KEYS_READ)
-                .chain(() -> keys.get(workspaceId, keyId)).map(k -> ApiKeyResponse.from(k, clock.instant()));
+        return keys.get(workspaceId, keyId);
     }
 
     @PATCH
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{keyId}")
+    @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
     @Operation(summary = "Update an API key", description = "Needs `keys:write`. Changes `name`, `scopes`, "
             + "`expires_at`, `rate_limit`, `allowed_cidrs`, `meta`; never the secret.")
     @RequestBody(content = @Content(schema = @Schema(implementation = UpdateApiKeyRequest.class)))
     @APIResponse(responseCode = "409", description = "`key_revoked`")
     @APIResponse(responseCode = "422", description = "`scope_exceeds_account`, `unknown_scope`, `unprocessable`")
     public Uni<ApiKeyResponse> update(@RestPath UUID workspaceId, @RestPath UUID keyId, JsonNode body) {
-        return access.require(workspaceId, Permissions.KEYS_WRITE)
-                .chain(caller -> keys.update(workspaceId, keyId, bodies.patch(body, UpdateApiKeyRequest.class), caller))
-                .call(k -> changes.keyChanged(k.keyHash))
-                .map(k -> ApiKeyResponse.from(k, clock.instant()));
+        return keys.update(workspaceId, keyId, bodies.patch(body, UpdateApiKeyRequest.class), Caller.of(identity));
     }
 
     @DELETE
     @Path("/{keyId}")
+    @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
     @Operation(summary = "Revoke an API key", description = "Needs `keys:write`. Permanent, and in force before "
             + "this response is sent.")
     @APIResponse(responseCode = "200", description = "`{\"status\": \"revoked\"}`")
     public Uni<StatusResponse> revoke(@RestPath UUID workspaceId, @RestPath UUID keyId) {
-        return access.require(workspaceId, Permissions.KEYS_WRITE)
-                .chain(caller -> keys.revoke(workspaceId, keyId, caller))
-                .call(k -> changes.keyChanged(k.keyHash))
-                .map(k -> new StatusResponse(ApiKey.REVOKED));
+        return keys.revoke(workspaceId, keyId, Caller.of(identity)).map(k -> new StatusResponse(k.status()));
     }
 
     @POST
     @Path("/{keyId}/pause")
+    @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
     @Operation(summary = "Pause an API key", description = "Needs `keys:write`. The key fails with `key_paused` "
             + "(verify: PAUSED) until resumed.")
     @APIResponse(responseCode = "409", description = "`key_revoked`")
     public Uni<ApiKeyResponse> pause(@RestPath UUID workspaceId, @RestPath UUID keyId) {
-        return access.require(workspaceId, Permissions.KEYS_WRITE)
-                .chain(caller -> keys.pause(workspaceId, keyId, caller))
-                .call(k -> changes.keyChanged(k.keyHash))
-                .map(k -> ApiKeyResponse.from(k, clock.instant()));
+        return keys.pause(workspaceId, keyId, Caller.of(identity));
     }
 
     @POST
     @Path("/{keyId}/resume")
+    @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
     @Operation(summary = "Resume a paused API key", description = "Needs `keys:write`.")
     @APIResponse(responseCode = "409", description = "`key_revoked`")
     public Uni<ApiKeyResponse> resume(@RestPath UUID workspaceId, @RestPath UUID keyId) {
-        return access.require(workspaceId, Permissions.KEYS_WRITE)
-                .chain(caller -> keys.resume(workspaceId, keyId, caller))
-                .call(k -> changes.keyChanged(k.keyHash))
-                .map(k -> ApiKeyResponse.from(k, clock.instant()));
+        return keys.resume(workspaceId, keyId, Caller.of(identity));
     }
 
     @POST
     @Path("/{keyId}/rotate")
+    @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
     @Operation(summary = "Rotate an API key", description = "Needs `keys:write`. Returns the successor with its `key`. "
             + "The old key gets `replaced_by` and keeps working for `grace_period_seconds` (dual-key overlap), then "
             + "expires; with 0 (the default) it is revoked at once. A key can be rotated once: rotate its successor "
@@ -183,33 +174,29 @@ public class ApiKeyResource {
             @Context UriInfo uri) {
         var body = bodies.optional(rawBody, RotateApiKeyRequest.class); // optional: bodiless POSTs are fine
         int grace = body == null || body.gracePeriodSeconds() == null ? 0 : body.gracePeriodSeconds();
-        return access.require(workspaceId, Permissions.KEYS_WRITE)
-                .chain(caller -> keys.rotate(workspaceId, keyId, grace, caller))
-                .call(issued -> changes.keyChanged(keyId))
-                .map(issued -> RestResponse.ResponseBuilder.<ApiKeyResponse>created(uri.getBaseUriBuilder()
-                        .path("/api/v1/workspaces/{ws}/api-keys/{id}").build(workspaceId, issued.entity().id))
-                        .entity(ApiKeyResponse.issued(issued, clock.instant())).build());
+        return keys.rotate(workspaceId, keyId, grace, Caller.of(identity))
+                .map(next -> RestResponse.ResponseBuilder.<ApiKeyResponse>created(uri.getBaseUriBuilder()
+                        .path("/api/v1/workspaces/{ws}/api-keys/{id}").build(workspaceId, next.id())).entity(next).build());
     }
 
     @GET
     @Path("/{keyId}/reveal")
+    @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
     @Operation(summary = "Reveal an ingest key", description = "Needs `keys:write`. Ingest keys only; every reveal "
             + "is audited.")
     @APIResponse(responseCode = "409", description = "`not_revealable` (not an ingest key), `key_revoked`")
     public Uni<RevealResponse> reveal(@RestPath UUID workspaceId, @RestPath UUID keyId) {
-        return access.require(workspaceId, Permissions.KEYS_WRITE)
-                .chain(() -> keys.reveal(workspaceId, keyId)).map(RevealResponse::new);
+        return keys.reveal(workspaceId, keyId).map(RevealResponse::new);
     }
 
     @GET
     @Path("/{keyId}/usage")
+    @PermissionsAllowed(value = Permissions.KEYS_READ, permission = WorkspacePermission.class)
     @Operation(summary = "Usage history of an API key", description = "Needs `keys:read`. Newest first, paged like "
             + "the key list: every verification of the key and every management call made with it.")
     public Uni<RestResponse<List<KeyUsageResponse>>> usage(@RestPath UUID workspaceId, @RestPath UUID keyId,
             @RestQuery String limit, @RestQuery String cursor, @Context UriInfo uri) {
         var page = PageRequest.of(limit, cursor);
-        return access.require(workspaceId, Permissions.KEYS_READ)
-                .chain(() -> keys.usage(workspaceId, keyId, page))
-                .map(p -> p.map(KeyUsageResponse::from).toResponse(uri));
+        return keys.usage(workspaceId, keyId, page).map(p -> p.toResponse(uri));
     }
 }

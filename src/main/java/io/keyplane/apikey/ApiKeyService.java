@@ -2,65 +2,94 @@ package io.keyplane.apikey;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 
+import io.keyplane.apikey.ApiKeyDtos.ApiKeyResponse;
 import io.keyplane.apikey.ApiKeyDtos.CreateApiKeyRequest;
+import io.keyplane.apikey.ApiKeyDtos.KeyUsageResponse;
+import io.keyplane.apikey.ApiKeyDtos.RateLimit;
 import io.keyplane.apikey.ApiKeyDtos.UpdateApiKeyRequest;
 import io.keyplane.audit.AuditLog;
 import io.keyplane.audit.Changes;
-import io.keyplane.auth.Access;
-import io.keyplane.auth.Caller;
 import io.keyplane.common.JsonBodies;
 import io.keyplane.common.JsonBodies.Patch;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
+import io.keyplane.credential.Caller;
+import io.keyplane.credential.KeyChanges;
+import io.keyplane.credential.KeyKind;
+import io.keyplane.credential.Permissions;
 import io.keyplane.scope.ScopeService;
-import io.keyplane.serviceaccount.ServiceAccount;
+import io.keyplane.serviceaccount.ServiceAccountDtos.ServiceAccountResponse;
 import io.keyplane.serviceaccount.ServiceAccountService;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
+/**
+ * The key lifecycle. A change commits with its audit event; then, before the response is sent, the verification
+ * caches learn of it ({@link KeyChanges}), which is why the changing methods open their transaction themselves.
+ */
 @ApplicationScoped
 public class ApiKeyService {
 
     private final ApiKeyRepository keys;
+    private final KeyUsageRepository uses;
     private final KeyIssuer issuer;
     private final Idempotency idempotency;
     private final ScopeService scopes;
-    private final Access access;
+    private final ServiceAccountService accounts;
+    private final KeyChanges keyChanges;
     private final AuditLog audit;
     private final JsonBodies json;
     private final Clock clock;
 
     @Inject
-    ApiKeyService(ApiKeyRepository keys, KeyIssuer issuer, Idempotency idempotency, ScopeService scopes, Access access,
-            AuditLog audit, JsonBodies json, Clock clock) {
+    ApiKeyService(ApiKeyRepository keys, KeyUsageRepository uses, KeyIssuer issuer, Idempotency idempotency,
+            ScopeService scopes, ServiceAccountService accounts, KeyChanges changes, AuditLog audit, JsonBodies json,
+            Clock clock) {
         this.keys = keys;
+        this.uses = uses;
         this.issuer = issuer;
         this.idempotency = idempotency;
         this.scopes = scopes;
-        this.access = access;
+        this.accounts = accounts;
+        this.keyChanges = changes;
         this.audit = audit;
         this.json = json;
         this.clock = clock;
     }
 
+    /** The response carries the plain {@code key}, once (or again to the same Idempotency-Key within 24 h). */
     @WithTransaction
-    public Uni<IssuedKey> create(UUID workspaceId, CreateApiKeyRequest body, Caller caller, String idempotencyKey) {
-        if (idempotencyKey == null) {
-            return issue(workspaceId, body, caller);
-        }
-        return idempotency.claim(workspaceId, idempotencyKey, json.write(body)).chain(replay -> replay != null
-                ? keys.findInWorkspace(workspaceId, replay.keyId(), LockModeType.NONE)
-                        .map(k -> new IssuedKey(k, replay.plainKey()))
-                : issue(workspaceId, body, caller).call(issued -> idempotency.complete(workspaceId, idempotencyKey, issued)));
+    public Uni<ApiKeyResponse> create(UUID workspaceId, CreateApiKeyRequest body, Caller caller, String idempotencyKey) {
+        Uni<IssuedKey> created = idempotencyKey == null ? issue(workspaceId, body, caller)
+                : idempotency.claim(workspaceId, idempotencyKey, json.write(body)).chain(replay -> replay != null
+                        ? keys.findInWorkspace(workspaceId, replay.keyId(), LockModeType.NONE)
+                                .map(k -> new IssuedKey(k, replay.plainKey()))
+                        : issue(workspaceId, body, caller)
+                                .call(issued -> idempotency.complete(workspaceId, idempotencyKey, issued)));
+        return created.map(issued -> ApiKeyResponse.issued(issued, clock.instant()));
+    }
+
+    /** The first ServiceKey of a new workspace, on its owner account, in the workspace's own transaction. */
+    @WithTransaction
+    public Uni<ApiKeyResponse> createBootstrapKey(UUID workspaceId, UUID ownerAccountId) {
+        var issued = issuer.issue(new KeyIssuer.Spec(workspaceId, ownerAccountId, "bootstrap", KeyKind.SERVICE,
+                List.of(Permissions.WORKSPACE_ADMIN), null, null, null, List.of(), "{}", null, Caller.OPERATOR_ID));
+        return keys.persist(issued.entity())
+                .call(k -> audit.success(workspaceId, "api_key.create", "api_key", k.id,
+                        Changes.none().created("name", k.name).created("kind", k.kind.wireName())))
+                .map(k -> ApiKeyResponse.issued(issued, clock.instant()));
     }
 
     private Uni<IssuedKey> issue(UUID workspaceId, CreateApiKeyRequest body, Caller caller) {
@@ -70,37 +99,40 @@ public class ApiKeyService {
         var rateLimit = ApiKeyInputs.rateLimit(body.rateLimit(), body.tier());
         var cidrs = ApiKeyInputs.cidrs(body.allowedCidrs());
         var meta = ApiKeyInputs.meta(body.meta(), json::write);
-        var accountId = body.serviceAccountId() != null ? body.serviceAccountId() : caller.key() == null ? null
-                : caller.key().serviceAccountId();
+        var accountId = body.serviceAccountId() != null ? body.serviceAccountId() : caller.serviceAccountId();
         if (accountId == null) {
             return Uni.createFrom().failure(KeyplaneException.validation("service_account_id",
                     "is required when the operator creates a key"));
         }
         return account(workspaceId, accountId)
                 .chain(account -> grants(workspaceId, body.scopes(), account, kind, caller)
-                        .map(granted -> issuer.issue(new KeyIssuer.Spec(workspaceId, account.id, body.name().trim(), kind,
-                                granted, expiresAt, rateLimit == null ? null : rateLimit.limit(),
+                        .map(granted -> issuer.issue(new KeyIssuer.Spec(workspaceId, account.id(), body.name().trim(),
+                                kind, granted, expiresAt, rateLimit == null ? null : rateLimit.limit(),
                                 rateLimit == null ? null : rateLimit.windowSeconds(), cidrs, meta, null,
                                 caller.actorId()))))
-                .call(issued -> issued.entity().persist())
+                .call(issued -> keys.persist(issued.entity()))
                 .call(issued -> audit.success(workspaceId, "api_key.create", "api_key", issued.entity().id,
                         creationChanges(issued.entity())));
     }
 
     @WithSession
-    public Uni<Page<ApiKey>> list(UUID workspaceId, ApiKeyRepository.Filter filter, PageRequest page) {
-        return keys.list(workspaceId, filter, page, clock.instant())
-                .map(rows -> Page.of(rows, page.limit(), k -> k.createdAt, k -> k.id));
+    public Uni<Page<ApiKeyResponse>> list(UUID workspaceId, ApiKeyRepository.Filter filter, PageRequest page) {
+        var now = clock.instant();
+        return keys.list(workspaceId, filter, page, now)
+                .map(rows -> Page.of(rows, page.limit(), k -> k.createdAt, k -> k.id).map(k -> ApiKeyResponse.from(k, now)));
     }
 
     @WithSession
-    public Uni<ApiKey> get(UUID workspaceId, UUID keyId) {
-        return keys.findInWorkspace(workspaceId, keyId, LockModeType.NONE);
+    public Uni<ApiKeyResponse> get(UUID workspaceId, UUID keyId) {
+        return keys.findInWorkspace(workspaceId, keyId, LockModeType.NONE).map(k -> ApiKeyResponse.from(k, clock.instant()));
     }
 
     /** Row-locked, so a revocation racing with this update is either seen (409) or waits: never undone. */
-    @WithTransaction
-    public Uni<ApiKey> update(UUID workspaceId, UUID keyId, Patch<UpdateApiKeyRequest> patch, Caller caller) {
+    public Uni<ApiKeyResponse> update(UUID workspaceId, UUID keyId, Patch<UpdateApiKeyRequest> patch, Caller caller) {
+        return changing(() -> updateKey(workspaceId, keyId, patch, caller));
+    }
+
+    private Uni<ApiKey> updateKey(UUID workspaceId, UUID keyId, Patch<UpdateApiKeyRequest> patch, Caller caller) {
         var body = patch.value();
         var now = clock.instant();
         for (var field : List.of("name", "scopes", "allowed_cidrs", "meta")) {
@@ -148,14 +180,12 @@ public class ApiKeyService {
                 .invoke(k -> k.updatedAt = now);
     }
 
-    @WithTransaction
-    public Uni<ApiKey> pause(UUID workspaceId, UUID keyId, Caller caller) {
-        return setPaused(workspaceId, keyId, true, caller);
+    public Uni<ApiKeyResponse> pause(UUID workspaceId, UUID keyId, Caller caller) {
+        return changing(() -> setPaused(workspaceId, keyId, true, caller));
     }
 
-    @WithTransaction
-    public Uni<ApiKey> resume(UUID workspaceId, UUID keyId, Caller caller) {
-        return setPaused(workspaceId, keyId, false, caller);
+    public Uni<ApiKeyResponse> resume(UUID workspaceId, UUID keyId, Caller caller) {
+        return changing(() -> setPaused(workspaceId, keyId, false, caller));
     }
 
     private Uni<ApiKey> setPaused(UUID workspaceId, UUID keyId, boolean paused, Caller caller) {
@@ -175,10 +205,19 @@ public class ApiKeyService {
                 });
     }
 
+    /**
+     * Runs a change of one key in its own transaction; after the commit, and before the response, every replica's
+     * cache forgets the key's facts.
+     */
+    private Uni<ApiKeyResponse> changing(Supplier<Uni<ApiKey>> change) {
+        return Panache.withTransaction(change)
+                .call(k -> keyChanges.keyChanged(k.keyHash))
+                .map(k -> ApiKeyResponse.from(k, clock.instant()));
+    }
+
     /** Permanent. Revoking a revoked key succeeds again without a second event. */
-    @WithTransaction
-    public Uni<ApiKey> revoke(UUID workspaceId, UUID keyId, Caller caller) {
-        return keys.findInWorkspace(workspaceId, keyId, LockModeType.PESSIMISTIC_WRITE)
+    public Uni<ApiKeyResponse> revoke(UUID workspaceId, UUID keyId, Caller caller) {
+        return changing(() -> keys.findInWorkspace(workspaceId, keyId, LockModeType.PESSIMISTIC_WRITE)
                 .invoke(k -> requireManageable(k, caller))
                 .call(k -> {
                     if (k.isRevoked()) {
@@ -187,7 +226,7 @@ public class ApiKeyService {
                     var changes = Changes.none().field("status", k.status, ApiKey.REVOKED);
                     k.revoke(clock.instant());
                     return audit.success(workspaceId, "api_key.revoke", "api_key", k.id, changes).replaceWithVoid();
-                });
+                }));
     }
 
     /**
@@ -195,10 +234,9 @@ public class ApiKeyService {
      * key had one). The old key points at it and works for the grace period; the row lock makes a concurrent
      * second rotation see {@code replaced_by} and fail with 409.
      */
-    @WithTransaction
-    public Uni<IssuedKey> rotate(UUID workspaceId, UUID keyId, int graceSeconds, Caller caller) {
+    public Uni<ApiKeyResponse> rotate(UUID workspaceId, UUID keyId, int graceSeconds, Caller caller) {
         var now = clock.instant();
-        return keys.findInWorkspace(workspaceId, keyId, LockModeType.PESSIMISTIC_WRITE)
+        return Panache.withTransaction(() -> keys.findInWorkspace(workspaceId, keyId, LockModeType.PESSIMISTIC_WRITE)
                 .invoke(old -> {
                     requireNotRevoked(old);
                     if (old.replacedBy != null) {
@@ -224,12 +262,17 @@ public class ApiKeyService {
                         changes.field("expires_at", old.expiresAt, newExpiry);
                         old.expiresAt = newExpiry;
                     }
-                    return next.entity().persist()
+                    return keys.persist(next.entity())
                             .call(() -> audit.success(workspaceId, "api_key.rotate", "api_key", old.id, changes))
                             .call(() -> audit.success(workspaceId, "api_key.create", "api_key", next.entity().id,
                                     creationChanges(next.entity()).created("rotated_from", old.id)))
-                            .replaceWith(next);
-                });
+                            .replaceWith(new Rotation(old.keyHash, next));
+                }))
+                .call(rotation -> keyChanges.keyChanged(rotation.oldKeyHash()))
+                .map(rotation -> ApiKeyResponse.issued(rotation.successor(), clock.instant()));
+    }
+
+    private record Rotation(byte[] oldKeyHash, IssuedKey successor) {
     }
 
     /** Ingest keys only; every reveal is audited. */
@@ -247,37 +290,34 @@ public class ApiKeyService {
     }
 
     @WithSession
-    public Uni<Page<KeyUsage>> usage(UUID workspaceId, UUID keyId, PageRequest page) {
-        return keys.findInWorkspace(workspaceId, keyId, LockModeType.NONE).chain(k -> (page.hasCursor()
-                ? KeyUsage.<KeyUsage>find("keyId = ?1 and (at < ?2 or (at = ?2 and id < ?3)) order by at desc, id desc",
-                        k.id, page.afterAt(), page.afterLong())
-                : KeyUsage.<KeyUsage>find("keyId = ?1 order by at desc, id desc", k.id))
-                .range(0, page.limit()).list())
-                .map(rows -> Page.of(rows, page.limit(), u -> u.at, u -> u.id));
+    public Uni<Page<KeyUsageResponse>> usage(UUID workspaceId, UUID keyId, PageRequest page) {
+        return keys.findInWorkspace(workspaceId, keyId, LockModeType.NONE)
+                .chain(k -> uses.page(k.id, page))
+                .map(rows -> Page.of(rows, page.limit(), u -> u.at, u -> u.id).map(KeyUsageResponse::from));
     }
 
-    private Uni<ServiceAccount> account(UUID workspaceId, UUID accountId) {
-        return ServiceAccountService.find(workspaceId, accountId, LockModeType.NONE)
+    private Uni<ServiceAccountResponse> account(UUID workspaceId, UUID accountId) {
+        return accounts.get(workspaceId, accountId)
                 .onFailure(KeyplaneException.class).transform(e -> KeyplaneException.unprocessable("unprocessable",
                         "service_account_id", "No such service account in this workspace"));
     }
 
     /** Requested grants (default: the account's), valid, within the account, and not an escalation for ServiceKeys. */
-    private Uni<List<String>> grants(UUID workspaceId, List<String> requested, ServiceAccount account, KeyKind kind,
-            Caller caller) {
-        var wanted = requested == null ? account.scopeList() : requested;
+    private Uni<List<String>> grants(UUID workspaceId, List<String> requested, ServiceAccountResponse account,
+            KeyKind kind, Caller caller) {
+        var wanted = requested == null ? account.scopes() : requested;
         return scopes.validateGrants(workspaceId, wanted, "scopes").invoke(granted -> {
-            ApiKeyInputs.requireWithinAccount(granted, account.scopeList());
+            ApiKeyInputs.requireWithinAccount(granted, account.scopes());
             if (kind == KeyKind.SERVICE) {
-                access.requireGrantable(caller, granted);
+                caller.requireMayGrant(granted);
             }
         });
     }
 
     /** A ServiceKey with management permissions can only be changed by a caller holding them too. */
-    private void requireManageable(ApiKey k, Caller caller) {
+    private static void requireManageable(ApiKey k, Caller caller) {
         if (k.kind == KeyKind.SERVICE) {
-            access.requireGrantable(caller, k.scopeList());
+            caller.requireMayGrant(k.scopeList());
         }
     }
 

@@ -1,5 +1,5 @@
 package io.keyplane.apikey;
 
 /** A freshly made key with its plain value, which exists only in this response. */
-public record IssuedKey(ApiKey entity, String plainKey) {
+record IssuedKey(ApiKey entity, String plainKey) {
 }

@@ -1,5 +1,6 @@
 package io.keyplane.apikey;
 
+import io.keyplane.credential.KeyKind;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -8,8 +9,8 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import io.keyplane.auth.KeyFormat;
-import io.keyplane.auth.KeyHasher;
+import io.keyplane.credential.KeyFormat;
+import io.keyplane.credential.KeyHasher;
 import io.keyplane.common.SecretBox;
 
 /** Makes new key entities: value, prefix, peppered hash, and for ingest keys the sealed value. */

@@ -1,5 +1,6 @@
 package io.keyplane.apikey;
 
+import io.keyplane.credential.KeyKind;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 

@@ -9,12 +9,10 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-
 /** One use of a key: a verification of it, or a management call made with it. */
 @Entity
 @Table(name = "key_usage")
-public class KeyUsage extends PanacheEntityBase {
+public class KeyUsage {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

@@ -10,7 +10,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import jakarta.persistence.LockModeType;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,15 +19,18 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-import io.keyplane.auth.CallContext;
-import io.keyplane.auth.Caller;
-import io.keyplane.workspace.Workspace;
+import io.keyplane.credential.Caller;
+import io.keyplane.credential.Origin;
+import io.keyplane.credential.RequestCredentials;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Appends events to a workspace's hash chain inside the caller's transaction, so a change and its event
- * commit together or not at all. The workspace row lock serialises appends: seq has no gaps.
+ * commit together or not at all. The workspace row lock serialises appends: seq has no gaps. The actor and the
+ * request's origin come from the current request: the key in its Authorization (accepted or refused), else the
+ * operator.
  */
 @Singleton
 public class AuditLog {
@@ -42,13 +44,15 @@ public class AuditLog {
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .build();
 
-    private final CallContext context;
+    private final CurrentVertxRequest request;
+    private final AuditRepository events;
     private final Clock clock;
     private final MeterRegistry registry;
 
     @Inject
-    AuditLog(CallContext context, Clock clock, MeterRegistry registry) {
-        this.context = context;
+    AuditLog(CurrentVertxRequest request, AuditRepository events, Clock clock, MeterRegistry registry) {
+        this.request = request;
+        this.events = events;
         this.clock = clock;
         this.registry = registry;
     }
@@ -60,34 +64,36 @@ public class AuditLog {
     /** Must run inside a transaction (callers are {@code @WithTransaction}). */
     public Uni<AuditEvent> append(UUID workspaceId, String action, String targetType, Object targetId, String outcome,
             Changes changes) {
-        return Workspace.<Workspace>findById(workspaceId, LockModeType.PESSIMISTIC_WRITE)
+        return events.lockHead(workspaceId)
                 .chain(head -> {
                     var event = newEvent(head, action, targetType, targetId, outcome, changes);
                     head.auditSeq = event.seq;
                     head.auditHead = event.hash;
-                    return event.<AuditEvent>persist()
+                    return events.persist(event)
                             .invoke(() -> registry.counter("keyplane.audit.events", "outcome", outcome).increment());
                 });
     }
 
-    private AuditEvent newEvent(Workspace head, String action, String targetType, Object targetId, String outcome,
+    private AuditEvent newEvent(AuditChainHead head, String action, String targetType, Object targetId, String outcome,
             Changes changes) {
-        Caller caller = context.caller();
+        var rc = request.getCurrent();
+        var key = RequestCredentials.keyUsed(rc);
+        var origin = rc == null ? new Origin(null, null, null, null, null) : RequestCredentials.originOf(rc.request());
         var e = new AuditEvent();
         e.id = UUID.randomUUID();
         e.workspaceId = head.id;
         e.seq = head.auditSeq + 1;
         e.at = clock.instant();
-        e.actorType = caller == null || caller.isOperator() ? "operator" : "service_account";
-        e.actorId = caller == null ? Caller.OPERATOR_ID : caller.actorId();
-        e.actorKeyId = caller == null ? null : caller.keyId();
+        e.actorType = key == null ? "operator" : "service_account";
+        e.actorId = key == null ? Caller.OPERATOR_ID : key.serviceAccountId().toString();
+        e.actorKeyId = key == null ? null : key.keyId();
         e.action = action;
         e.targetType = targetType;
         e.targetId = targetId == null ? null : targetId.toString();
         e.outcome = outcome;
-        e.requestId = context.requestId();
-        e.sourceIp = context.sourceIp();
-        e.userAgent = truncate(context.userAgent(), 512);
+        e.requestId = origin.requestId();
+        e.sourceIp = origin.sourceIp();
+        e.userAgent = truncate(origin.userAgent(), 512);
         e.changes = toJson(changes.asMap());
         e.prevHash = head.auditHead;
         e.hash = hashOf(e);

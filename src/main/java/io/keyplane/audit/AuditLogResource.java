@@ -28,11 +28,14 @@ import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
-import io.keyplane.auth.Access;
+import io.keyplane.audit.AuditDtos.AuditEventResponse;
+import io.keyplane.audit.AuditDtos.AuditVerification;
 import io.keyplane.common.FieldError;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.PageRequest;
-import io.keyplane.scope.Permissions;
+import io.keyplane.credential.Permissions;
+import io.keyplane.credential.WorkspacePermission;
+import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -45,15 +48,14 @@ public class AuditLogResource {
     private static final List<String> OUTCOMES = List.of("success", "denied");
 
     private final AuditService audit;
-    private final Access access;
 
     @Inject
-    AuditLogResource(AuditService audit, Access access) {
+    AuditLogResource(AuditService audit) {
         this.audit = audit;
-        this.access = access;
     }
 
     @GET
+    @PermissionsAllowed(value = Permissions.AUDIT_READ, permission = WorkspacePermission.class)
     @Operation(summary = "List audit events", description = "Needs `audit:read`. A bare array, newest first (`seq` "
             + "descending). Filters, all exact and combinable: `action` (e.g. `api_key.revoke`, `access.denied`), "
             + "`actor_id` (a service account id or `operator`), `target_id`, `outcome` (`success` or `denied`), "
@@ -90,13 +92,12 @@ public class AuditLogResource {
             throw KeyplaneException.validation(errors);
         }
         var filter = new AuditRepository.Filter(action, actorId, targetId, outcome, from, to);
-        return access.require(workspaceId, Permissions.AUDIT_READ)
-                .chain(() -> audit.list(workspaceId, filter, page))
-                .map(p -> p.map(AuditEventResponse::from).toResponse(uri));
+        return audit.list(workspaceId, filter, page).map(p -> p.toResponse(uri));
     }
 
     @GET
     @Path("/verify")
+    @PermissionsAllowed(value = Permissions.AUDIT_READ, permission = WorkspacePermission.class)
     @Operation(summary = "Verify the audit hash chain", description = "Needs `audit:read`. Recomputes every event's "
             + "hash in `seq` order and checks that each `prev_hash` is the previous event's `hash` (\"\" for seq 1), "
             + "that `seq` runs 1, 2, 3, ... without gaps, and that the last event is the workspace's recorded head "
@@ -104,11 +105,12 @@ public class AuditLogResource {
             + "event>\"}` or `{\"valid\": false, \"events\": N, \"first_bad_seq\": S, \"reason\": \"...\"}`; both are "
             + "200. Reads one consistent snapshot, so concurrent appends do not disturb it.")
     public Uni<AuditVerification> verify(@RestPath UUID workspaceId) {
-        return access.require(workspaceId, Permissions.AUDIT_READ).chain(() -> audit.verify(workspaceId));
+        return audit.verify(workspaceId);
     }
 
     @GET
     @Path("/export")
+    @PermissionsAllowed(value = Permissions.AUDIT_READ, permission = WorkspacePermission.class)
     @Produces(NDJSON)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "Export the audit log as JSON Lines", description = "Needs `audit:read`. For archiving: "
@@ -130,10 +132,8 @@ public class AuditLogResource {
         if (!errors.isEmpty()) {
             throw KeyplaneException.validation(errors);
         }
-        // authorization runs before the first line is written, so a refusal is still a problem+json response
-        return RestMulti.fromUniResponse(access.require(workspaceId, Permissions.AUDIT_READ)
-                .chain(() -> audit.export(workspaceId, from == null ? 1 : from, to)),
-                events -> events.map(AuditEventResponse::from));
+        // a missing workspace fails the Uni before the first line is written: still a problem+json response
+        return RestMulti.fromUniResponse(audit.export(workspaceId, from == null ? 1 : from, to), events -> events);
     }
 
     private static <T> T collect(List<FieldError> errors, java.util.function.Supplier<T> parse) {

@@ -1,28 +1,25 @@
 package io.keyplane.audit;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+
+import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.PageRequest;
+import io.keyplane.common.Where;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Reads of the audit log. Pages for the list go through Panache; the chain walks (verify, export) read
- * batches straight from the pool into detached events, so no persistence context grows with the log.
+ * The audit log's rows and chain heads. Pages and appends go through the Panache session; the chain walks
+ * (verify, export) read batches through stateless sessions, so no persistence context grows with the log.
  */
 @ApplicationScoped
 public class AuditRepository implements PanacheRepositoryBase<AuditEvent, UUID> {
@@ -35,119 +32,70 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEvent, UUID> 
     public record Head(long seq, String hash) {
     }
 
-    private static final String BATCH = """
-            select id, workspace_id, seq, at, actor_type, actor_id, actor_key_id, action, target_type, target_id,
-                   outcome, request_id, source_ip, user_agent, changes, prev_hash, hash
-            from audit_event
-            where workspace_id = $1 and seq > $2 and seq <= $3
-            order by seq
-            limit $4""";
+    private static final String BATCH = "from AuditEvent where workspaceId = :ws and seq > :after and seq <= :to order by seq";
 
-    private final Pool pool;
+    private final Mutiny.SessionFactory sessions;
 
     @Inject
-    AuditRepository(Pool pool) {
-        this.pool = pool;
+    AuditRepository(Mutiny.SessionFactory sessions) {
+        this.sessions = sessions;
+    }
+
+    /**
+     * The chain head, locked until the transaction ends: appends to one workspace run one at a time. A query, not
+     * a lookup by id, so that a workspace persisted earlier in this transaction is flushed first.
+     */
+    Uni<AuditChainHead> lockHead(UUID workspaceId) {
+        return getSession().chain(session -> session
+                .createSelectionQuery("from AuditChainHead where id = :id", AuditChainHead.class)
+                .setParameter("id", workspaceId).setLockMode(LockModeType.PESSIMISTIC_WRITE).getSingleResultOrNull())
+                .onItem().ifNull().failWith(() -> KeyplaneException.notFound("Workspace"));
+    }
+
+    /** Newest first (seq descending), up to limit+1 rows so the caller can tell whether a next page exists. */
+    Uni<List<AuditEvent>> page(UUID workspaceId, Filter filter, PageRequest page) {
+        var where = Where.of("workspaceId = :ws", "ws", workspaceId)
+                .andIfPresent("action = :action", "action", filter.action())
+                .andIfPresent("actorId = :actor", "actor", filter.actorId())
+                .andIfPresent("targetId = :target", "target", filter.targetId())
+                .andIfPresent("outcome = :outcome", "outcome", filter.outcome())
+                .andIfPresent("at >= :since", "since", filter.since())
+                .andIfPresent("at < :until", "until", filter.until());
+        if (page.hasCursor()) {
+            where.and("seq < :before", "before", page.afterLong());
+        }
+        return find(where.clause() + " order by seq desc", where.params()).range(0, page.limit()).list();
     }
 
     /**
      * Runs {@code work} in one read-only REPEATABLE READ transaction: every read sees the same snapshot, so the
      * workspace head and the events read in batches agree even while new events are appended.
      */
-    public <T> Uni<T> inSnapshot(Function<SqlClient, Uni<T>> work) {
-        return pool.withTransaction(connection -> connection
-                .query("set transaction isolation level repeatable read, read only").execute()
-                .chain(() -> work.apply(connection)));
-    }
-
-    public Uni<Head> head(UUID workspaceId) {
-        return head(pool, workspaceId);
-    }
-
-    public Uni<List<AuditEvent>> batch(UUID workspaceId, long afterSeq, long toSeq, int size) {
-        return batch(pool, workspaceId, afterSeq, toSeq, size);
-    }
-
-    /** Newest first (seq descending), up to limit+1 rows so the caller can tell whether a next page exists. */
-    public Uni<List<AuditEvent>> page(UUID workspaceId, Filter filter, PageRequest page) {
-        var where = new StringBuilder("workspaceId = :ws");
-        var params = new HashMap<String, Object>();
-        params.put("ws", workspaceId);
-        if (filter.action() != null) {
-            where.append(" and action = :action");
-            params.put("action", filter.action());
-        }
-        if (filter.actorId() != null) {
-            where.append(" and actorId = :actor");
-            params.put("actor", filter.actorId());
-        }
-        if (filter.targetId() != null) {
-            where.append(" and targetId = :target");
-            params.put("target", filter.targetId());
-        }
-        if (filter.outcome() != null) {
-            where.append(" and outcome = :outcome");
-            params.put("outcome", filter.outcome());
-        }
-        if (filter.since() != null) {
-            where.append(" and at >= :since");
-            params.put("since", filter.since());
-        }
-        if (filter.until() != null) {
-            where.append(" and at < :until");
-            params.put("until", filter.until());
-        }
-        if (page.hasCursor()) {
-            where.append(" and seq < :before");
-            params.put("before", page.afterLong());
-        }
-        return find(where + " order by seq desc", params).range(0, page.limit()).list();
+    <T> Uni<T> inSnapshot(Function<Mutiny.StatelessSession, Uni<T>> work) {
+        return sessions.withStatelessTransaction(session -> session
+                .createNativeQuery("set transaction isolation level repeatable read, read only").executeUpdate()
+                .chain(() -> work.apply(session)));
     }
 
     /** The chain head recorded on the workspace row; 404 when there is no such workspace. */
-    public Uni<Head> head(SqlClient client, UUID workspaceId) {
-        return client.preparedQuery("select audit_seq, audit_head from workspace where id = $1")
-                .execute(Tuple.of(workspaceId))
-                .map(rows -> {
-                    var it = rows.iterator();
-                    if (!it.hasNext()) {
-                        throw KeyplaneException.notFound("Workspace");
-                    }
-                    var row = it.next();
-                    return new Head(row.getLong("audit_seq"), row.getString("audit_head"));
-                });
+    Uni<Head> head(Mutiny.StatelessSession session, UUID workspaceId) {
+        return session.get(AuditChainHead.class, workspaceId)
+                .onItem().ifNull().failWith(() -> KeyplaneException.notFound("Workspace"))
+                .map(head -> new Head(head.auditSeq, head.auditHead));
+    }
+
+    Uni<Head> head(UUID workspaceId) {
+        return sessions.withStatelessSession(session -> head(session, workspaceId));
     }
 
     /** Up to {@code size} events with afterSeq &lt; seq &lt;= toSeq, oldest first, detached from any session. */
-    public Uni<List<AuditEvent>> batch(SqlClient client, UUID workspaceId, long afterSeq, long toSeq, int size) {
-        return client.preparedQuery(BATCH).execute(Tuple.of(workspaceId, afterSeq, toSeq, size))
-                .map(rows -> {
-                    var events = new ArrayList<AuditEvent>(rows.size());
-                    rows.forEach(row -> events.add(toEvent(row)));
-                    return events;
-                });
+    Uni<List<AuditEvent>> batch(Mutiny.StatelessSession session, UUID workspaceId, long afterSeq, long toSeq, int size) {
+        return session.createSelectionQuery(BATCH, AuditEvent.class)
+                .setParameter("ws", workspaceId).setParameter("after", afterSeq).setParameter("to", toSeq)
+                .setMaxResults(size).getResultList();
     }
 
-    private static AuditEvent toEvent(Row row) {
-        var e = new AuditEvent();
-        e.id = row.getUUID("id");
-        e.workspaceId = row.getUUID("workspace_id");
-        e.seq = row.getLong("seq");
-        OffsetDateTime at = row.getOffsetDateTime("at");
-        e.at = at == null ? null : at.toInstant();
-        e.actorType = row.getString("actor_type");
-        e.actorId = row.getString("actor_id");
-        e.actorKeyId = row.getUUID("actor_key_id");
-        e.action = row.getString("action");
-        e.targetType = row.getString("target_type");
-        e.targetId = row.getString("target_id");
-        e.outcome = row.getString("outcome");
-        e.requestId = row.getString("request_id");
-        e.sourceIp = row.getString("source_ip");
-        e.userAgent = row.getString("user_agent");
-        e.changes = row.getString("changes");
-        e.prevHash = row.getString("prev_hash");
-        e.hash = row.getString("hash");
-        return e;
+    Uni<List<AuditEvent>> batch(UUID workspaceId, long afterSeq, long toSeq, int size) {
+        return sessions.withStatelessSession(session -> batch(session, workspaceId, afterSeq, toSeq, size));
     }
 }

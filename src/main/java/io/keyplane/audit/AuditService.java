@@ -8,12 +8,15 @@ import java.util.function.LongFunction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.keyplane.audit.AuditDtos.AuditEventResponse;
+import io.keyplane.audit.AuditDtos.AuditVerification;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlClient;
+
+import org.hibernate.reactive.mutiny.Mutiny;
 
 /** Reading, exporting and verifying a workspace's audit log; appending is {@link AuditLog}'s job. */
 @ApplicationScoped
@@ -31,8 +34,9 @@ public class AuditService {
 
     /** Newest first; the cursor is the position (at, seq) of the previous page's last event. */
     @WithSession
-    public Uni<Page<AuditEvent>> list(UUID workspaceId, AuditRepository.Filter filter, PageRequest page) {
-        return events.page(workspaceId, filter, page).map(rows -> Page.of(rows, page.limit(), e -> e.at, e -> e.seq));
+    public Uni<Page<AuditEventResponse>> list(UUID workspaceId, AuditRepository.Filter filter, PageRequest page) {
+        return events.page(workspaceId, filter, page)
+                .map(rows -> Page.of(rows, page.limit(), e -> e.at, e -> e.seq).map(AuditEventResponse::from));
     }
 
     /** Recomputes the whole chain, oldest first, in one consistent snapshot, {@value #BATCH_SIZE} events at a time. */
@@ -40,7 +44,7 @@ public class AuditService {
         return events.inSnapshot(db -> events.head(db, workspaceId).chain(head -> verify(db, workspaceId, head)));
     }
 
-    private Uni<AuditVerification> verify(SqlClient db, UUID workspaceId, AuditRepository.Head head) {
+    private Uni<AuditVerification> verify(Mutiny.StatelessSession db, UUID workspaceId, AuditRepository.Head head) {
         var verifier = new ChainVerifier();
         // past the head too: in this snapshot, an event beyond it can only have been put there by hand
         return walk(0, after -> events.batch(db, workspaceId, after, Long.MAX_VALUE, BATCH_SIZE))
@@ -54,10 +58,11 @@ public class AuditService {
      * end is fixed when the export starts (at most the head of that moment), so a busy workspace cannot make it
      * endless. The returned Uni fails (404) before any event is sent when the workspace does not exist.
      */
-    public Uni<Multi<AuditEvent>> export(UUID workspaceId, long fromSeq, Long toSeq) {
+    public Uni<Multi<AuditEventResponse>> export(UUID workspaceId, long fromSeq, Long toSeq) {
         return events.head(workspaceId).map(head -> {
             long end = toSeq == null ? head.seq() : Math.min(toSeq, head.seq());
-            return walk(fromSeq - 1, after -> events.batch(workspaceId, after, end, BATCH_SIZE)).onItem().disjoint();
+            return walk(fromSeq - 1, after -> events.batch(workspaceId, after, end, BATCH_SIZE)).onItem().disjoint()
+                    .map(event -> AuditEventResponse.from((AuditEvent) event));
         });
     }
 

@@ -2,6 +2,8 @@ package io.keyplane.audit;
 
 import java.util.Objects;
 
+import io.keyplane.audit.AuditDtos.AuditVerification;
+
 /**
  * Walks one workspace's events in seq order and finds the first place the chain breaks: a missing or
  * misplaced seq, a {@code prev_hash} that is not the previous event's hash, or a {@code hash} that is not the

@@ -1,12 +1,16 @@
 package io.keyplane.audit;
 
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
+import jakarta.ws.rs.container.ContainerResponseContext;
 
-import io.keyplane.auth.CallContext;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+import io.keyplane.common.Problem;
+import io.keyplane.credential.RequestCredentials;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * A refused call of an identifiable key (a 403, or a 401 for a revoked, expired or paused key or a disabled
@@ -14,30 +18,30 @@ import io.smallrye.mutiny.Uni;
  * which may be another tenant's. It runs from the response, so it covers refusals raised anywhere in the call,
  * in a transaction of its own, which commits although the request failed.
  */
-@Singleton
 public class DeniedCalls {
 
     static final String ACTION = "access.denied";
 
     private final AuditLog audit;
-    private final CallContext context;
 
     @Inject
-    DeniedCalls(AuditLog audit, CallContext context) {
+    DeniedCalls(AuditLog audit) {
         this.audit = audit;
-        this.context = context;
     }
 
-    public Uni<Void> record(String code) {
-        var caller = context.caller();
-        if (caller == null || caller.isOperator()) {
+    @ServerResponseFilter
+    public Uni<Void> auditRefusal(ContainerResponseContext response, RoutingContext rc) {
+        int status = response.getStatus();
+        var key = RequestCredentials.keyUsed(rc);
+        if ((status != 401 && status != 403) || key == null) {
             return Uni.createFrom().voidItem();
         }
-        var changes = Changes.none().created("code", code).created("method", context.method());
-        return Panache.withTransaction(() -> audit.append(caller.workspaceId(), ACTION, "request", context.path(),
+        var code = response.getEntity() instanceof Problem problem ? problem.code() : String.valueOf(status);
+        var changes = Changes.none().created("code", code).created("method", rc.request().method().name());
+        return Panache.withTransaction(() -> audit.append(key.workspaceId(), ACTION, "request", rc.request().path(),
                 "denied", changes))
                 .onFailure().invoke(e -> Log.errorf(e, "Could not audit the denied call (code %s, key %s)", code,
-                        caller.keyId()))
+                        key.keyId()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }

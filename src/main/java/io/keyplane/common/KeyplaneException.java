@@ -8,6 +8,9 @@ import java.util.List;
  */
 public class KeyplaneException extends RuntimeException {
 
+    /** Attribute of a Quarkus Security {@code AuthenticationFailedException}: the KeyplaneException to answer. */
+    public static final String SECURITY_ATTRIBUTE = "keyplane.problem";
+
     private final int status;
     private final String code;
     private final List<FieldError> errors;

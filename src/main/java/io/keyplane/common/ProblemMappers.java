@@ -20,12 +20,15 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.http.HttpServerRequest;
 
 /** The one place where failures become RFC 9457 problems (API.md section 2). */
 public class ProblemMappers {
 
-    static final String BEARER_CHALLENGE = "Bearer realm=\"keyplane\", error=\"invalid_token\"";
+    public static final String BEARER_CHALLENGE = "Bearer realm=\"keyplane\", error=\"invalid_token\"";
 
     @ServerExceptionMapper
     public RestResponse<Problem> domain(KeyplaneException e, HttpServerRequest request) {
@@ -37,6 +40,32 @@ public class ProblemMappers {
             response.getHeaders().putSingle(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
         }
         return response;
+    }
+
+    /** A bearer token that was refused: the problem its identity provider attached (401 or 429). */
+    @ServerExceptionMapper
+    public RestResponse<Problem> authenticationFailed(AuthenticationFailedException e, HttpServerRequest request) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AuthenticationFailedException failed
+                    && failed.getAttribute(KeyplaneException.SECURITY_ATTRIBUTE) instanceof KeyplaneException problem) {
+                return domain(problem, request);
+            }
+        }
+        return domain(KeyplaneException.unauthenticated("invalid_token",
+                "The bearer token is not a valid Keyplane credential"), request);
+    }
+
+    /** An endpoint that needs a caller, called without a bearer token. */
+    @ServerExceptionMapper
+    public RestResponse<Problem> unauthorized(UnauthorizedException e, HttpServerRequest request) {
+        return domain(KeyplaneException.unauthenticated("missing_credentials", "Send Authorization: Bearer <token>"),
+                request);
+    }
+
+    /** Refusals carry their own code (AccessRules); this is the fallback should a check only say no. */
+    @ServerExceptionMapper
+    public RestResponse<Problem> forbidden(ForbiddenException e, HttpServerRequest request) {
+        return domain(KeyplaneException.forbidden("forbidden", "The credential may not do this"), request);
     }
 
     @ServerExceptionMapper

@@ -9,13 +9,11 @@ import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-
 /** A workspace's own scope (built-in management permissions are not stored: see {@link Permissions}). */
 @Entity
 @Table(name = "scope")
 @IdClass(ScopeDefinition.Key.class)
-public class ScopeDefinition extends PanacheEntityBase {
+public class ScopeDefinition {
 
     @Id
     public UUID workspaceId;

@@ -8,6 +8,8 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.keyplane.credential.Permissions;
+
 public final class ScopeDtos {
 
     private ScopeDtos() {

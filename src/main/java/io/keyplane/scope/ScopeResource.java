@@ -20,9 +20,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import io.keyplane.auth.Access;
+import io.keyplane.credential.Permissions;
+import io.keyplane.credential.WorkspacePermission;
 import io.keyplane.scope.ScopeDtos.CreateScopeRequest;
 import io.keyplane.scope.ScopeDtos.ScopeResponse;
+import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/workspaces/{workspaceId}/scopes")
@@ -31,43 +33,41 @@ import io.smallrye.mutiny.Uni;
 public class ScopeResource {
 
     private final ScopeService scopes;
-    private final Access access;
 
     @Inject
-    ScopeResource(ScopeService scopes, Access access) {
+    ScopeResource(ScopeService scopes) {
         this.scopes = scopes;
-        this.access = access;
     }
 
     @GET
+    @PermissionsAllowed(value = Permissions.MEMBER, permission = WorkspacePermission.class)
     @Operation(summary = "List scopes", description = "Built-in permissions first, then the workspace's own by name. "
             + "Any ServiceKey of the workspace may read it.")
     public Uni<List<ScopeResponse>> list(@RestPath UUID workspaceId) {
-        return access.member(workspaceId).chain(() -> scopes.list(workspaceId));
+        return scopes.list(workspaceId);
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @PermissionsAllowed(value = Permissions.SCOPES_WRITE, permission = WorkspacePermission.class)
     @Operation(summary = "Create a scope", description = "Needs `scopes:write`. Names match "
             + "`^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$`.")
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "409", description = "`scope_exists`: the name is taken or built in")
     public Uni<RestResponse<ScopeResponse>> create(@RestPath UUID workspaceId, @Valid @NotNull CreateScopeRequest body) {
-        return access.require(workspaceId, Permissions.SCOPES_WRITE)
-                .chain(() -> scopes.create(workspaceId, body.name(), body.description()))
+        return scopes.create(workspaceId, body.name(), body.description())
                 .map(s -> RestResponse.status(RestResponse.Status.CREATED, s));
     }
 
     @DELETE
     @Path("/{name}")
+    @PermissionsAllowed(value = Permissions.SCOPES_WRITE, permission = WorkspacePermission.class)
     @Operation(summary = "Delete a scope", description = "Needs `scopes:write`. Built-in scopes and scopes still "
             + "granted to a service account or key cannot be deleted.")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "`not_found`")
     @APIResponse(responseCode = "409", description = "`scope_in_use` or `scope_built_in`")
     public Uni<RestResponse<Void>> delete(@RestPath UUID workspaceId, @RestPath String name) {
-        return access.require(workspaceId, Permissions.SCOPES_WRITE)
-                .chain(() -> scopes.delete(workspaceId, name))
-                .map(ignored -> RestResponse.noContent());
+        return scopes.delete(workspaceId, name).map(ignored -> RestResponse.noContent());
     }
 }

@@ -7,14 +7,16 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import io.keyplane.audit.AuditLog;
 import io.keyplane.audit.Changes;
 import io.keyplane.common.FieldError;
 import io.keyplane.common.KeyplaneException;
+import io.keyplane.credential.Permissions;
 import io.keyplane.scope.ScopeDtos.ScopeResponse;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -22,18 +24,22 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ScopeService {
 
+    private final ScopeRepository scopes;
+    private final Instance<ScopeHolders> holders;
     private final AuditLog audit;
     private final Clock clock;
 
     @Inject
-    ScopeService(AuditLog audit, Clock clock) {
+    ScopeService(ScopeRepository scopes, @Any Instance<ScopeHolders> holders, AuditLog audit, Clock clock) {
+        this.scopes = scopes;
+        this.holders = holders;
         this.audit = audit;
         this.clock = clock;
     }
 
     @WithSession
     public Uni<List<ScopeResponse>> list(UUID workspaceId) {
-        return ScopeDefinition.<ScopeDefinition>find("workspaceId = ?1 order by name", workspaceId).list()
+        return scopes.listByName(workspaceId)
                 .map(custom -> {
                     var all = new ArrayList<ScopeResponse>();
                     Permissions.BUILT_IN.forEach(name -> all.add(ScopeResponse.builtIn(name)));
@@ -52,14 +58,9 @@ public class ScopeService {
         scope.name = name;
         scope.description = description;
         scope.createdAt = clock.instant();
-        // insert-if-absent in SQL: concurrent creators of one name get one 201 and one 409, never a 500
-        return Panache.getSession().chain(s -> s.createNativeQuery("""
-                insert into scope (workspace_id, name, description, created_at) values (?1, ?2, ?3, ?4)
-                on conflict do nothing""")
-                .setParameter(1, workspaceId).setParameter(2, name).setParameter(3, description)
-                .setParameter(4, scope.createdAt).executeUpdate())
+        return scopes.insertIfAbsent(scope)
                 .invoke(inserted -> {
-                    if (inserted == 0) {
+                    if (!inserted) {
                         throw KeyplaneException.conflict("scope_exists", "Scope " + name + " already exists");
                     }
                 })
@@ -75,8 +76,7 @@ public class ScopeService {
             return Uni.createFrom().failure(KeyplaneException.conflict("scope_built_in",
                     name + " is a built-in scope and cannot be deleted"));
         }
-        return ScopeDefinition.<ScopeDefinition>find("workspaceId = ?1 and name = ?2", workspaceId, name)
-                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult()
+        return scopes.findForDelete(workspaceId, name)
                 .onItem().ifNull().failWith(() -> KeyplaneException.notFound("Scope"))
                 .call(scope -> usage(workspaceId, name).invoke(uses -> {
                     if (uses > 0) {
@@ -84,19 +84,19 @@ public class ScopeService {
                                 "Scope " + name + " is still granted to " + uses + " service account(s) or key(s)");
                     }
                 }))
-                .call(scope -> scope.delete())
+                .call(scopes::delete)
                 .call(scope -> audit.success(workspaceId, "scope.delete", "scope", name,
                         Changes.none().field("name", name, null)))
                 .replaceWithVoid();
     }
 
+    /** One holder after the other: they share the transaction's session, which runs one query at a time. */
     private Uni<Long> usage(UUID workspaceId, String name) {
-        return Panache.getSession().chain(s -> s.createNativeQuery("""
-                select (select count(*) from service_account
-                        where workspace_id = ?1 and status <> 'deleted' and ?2 = any(scopes))
-                     + (select count(*) from api_key
-                        where workspace_id = ?1 and status <> 'revoked' and ?2 = any(scopes))""", Long.class)
-                .setParameter(1, workspaceId).setParameter(2, name).getSingleResult());
+        Uni<Long> total = Uni.createFrom().item(0L);
+        for (var holder : holders) {
+            total = total.chain(sum -> holder.countGranting(workspaceId, name).map(n -> sum + n));
+        }
+        return total;
     }
 
     /**
@@ -119,9 +119,7 @@ public class ScopeService {
         if (named.isEmpty()) {
             return Uni.createFrom().item(List.copyOf(new java.util.LinkedHashSet<>(grants)));
         }
-        // share lock: a concurrent delete of one of these scopes waits for this grant, then sees it in use
-        return ScopeDefinition.<ScopeDefinition>find("workspaceId = ?1 and name in ?2", workspaceId, named)
-                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_READ).list()
+        return scopes.findForGrant(workspaceId, named)
                 .map(found -> {
                     var known = found.stream().map(s -> s.name).toList();
                     var unknown = named.stream().filter(n -> !known.contains(n)).toList();

@@ -9,11 +9,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-
 @Entity
 @Table(name = "service_account")
-public class ServiceAccount extends PanacheEntityBase {
+public class ServiceAccount {
 
     public static final String ACTIVE = "active";
     public static final String DISABLED = "disabled";

@@ -1,6 +1,8 @@
 package io.keyplane.serviceaccount;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -10,6 +12,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
+/** Wire records of the service account endpoints (API.md section 3). */
 public final class ServiceAccountDtos {
 
     private ServiceAccountDtos() {
@@ -32,5 +35,23 @@ public final class ServiceAccountDtos {
             @Size(max = 1000) String description,
             @Size(max = 100) List<@Size(max = 100) String> scopes,
             @Pattern(regexp = "active|disabled", message = "must be active or disabled") String status) {
+    }
+
+    @Schema(name = "ServiceAccount")
+    public record ServiceAccountResponse(
+            UUID id,
+            UUID workspaceId,
+            String name,
+            String description,
+            List<String> scopes,
+            @Schema(enumeration = { "active", "disabled", "deleted" }) String status,
+            @Schema(description = "Acting service account id, or `operator`") String createdBy,
+            Instant createdAt,
+            Instant updatedAt) {
+
+        static ServiceAccountResponse from(ServiceAccount sa) {
+            return new ServiceAccountResponse(sa.id, sa.workspaceId, sa.name, sa.description, sa.scopeList(), sa.status,
+                    sa.createdBy, sa.createdAt, sa.updatedAt);
+        }
     }
 }

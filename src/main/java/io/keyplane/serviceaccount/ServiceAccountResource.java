@@ -29,13 +29,17 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.keyplane.auth.Access;
-import io.keyplane.auth.KeyChanges;
 import io.keyplane.common.JsonBodies;
 import io.keyplane.common.PageRequest;
-import io.keyplane.scope.Permissions;
+import io.keyplane.credential.Caller;
+import io.keyplane.credential.KeyChanges;
+import io.keyplane.credential.Permissions;
+import io.keyplane.credential.WorkspacePermission;
 import io.keyplane.serviceaccount.ServiceAccountDtos.CreateServiceAccountRequest;
+import io.keyplane.serviceaccount.ServiceAccountDtos.ServiceAccountResponse;
 import io.keyplane.serviceaccount.ServiceAccountDtos.UpdateServiceAccountRequest;
+import io.quarkus.security.PermissionsAllowed;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/workspaces/{workspaceId}/service-accounts")
@@ -44,77 +48,74 @@ import io.smallrye.mutiny.Uni;
 public class ServiceAccountResource {
 
     private final ServiceAccountService accounts;
-    private final Access access;
     private final JsonBodies bodies;
     private final KeyChanges changes;
+    private final SecurityIdentity identity;
 
     @Inject
-    ServiceAccountResource(ServiceAccountService accounts, Access access, JsonBodies bodies, KeyChanges changes) {
+    ServiceAccountResource(ServiceAccountService accounts, JsonBodies bodies, KeyChanges changes,
+            SecurityIdentity identity) {
         this.accounts = accounts;
-        this.access = access;
         this.bodies = bodies;
         this.changes = changes;
+        this.identity = identity;
     }
 
     @GET
+    @PermissionsAllowed(value = Permissions.SERVICE_ACCOUNTS_READ, permission = WorkspacePermission.class)
     @Operation(summary = "List service accounts", description = "Needs `service_accounts:read`. Newest first; "
             + "`limit` 1-200 (default 50), next page in the `Link: rel=\"next\"` header.")
     public Uni<RestResponse<List<ServiceAccountResponse>>> list(@RestPath UUID workspaceId, @RestQuery String limit,
             @RestQuery String cursor, @Context UriInfo uri) {
         var page = PageRequest.of(limit, cursor);
-        return access.require(workspaceId, Permissions.SERVICE_ACCOUNTS_READ)
-                .chain(() -> accounts.list(workspaceId, page))
-                .map(p -> p.map(ServiceAccountResponse::from).toResponse(uri));
+        return accounts.list(workspaceId, page).map(p -> p.toResponse(uri));
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @PermissionsAllowed(value = Permissions.SERVICE_ACCOUNTS_WRITE, permission = WorkspacePermission.class)
     @Operation(summary = "Create a service account", description = "Needs `service_accounts:write`, and to grant a "
             + "management permission the caller must hold it.")
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "422", description = "`unknown_scope`: a scope not in the catalog")
     public Uni<RestResponse<ServiceAccountResponse>> create(@RestPath UUID workspaceId,
             @Valid @NotNull CreateServiceAccountRequest body, @Context UriInfo uri) {
-        return access.require(workspaceId, Permissions.SERVICE_ACCOUNTS_WRITE)
-                .chain(caller -> accounts.create(workspaceId, body, caller))
+        return accounts.create(workspaceId, body, Caller.of(identity))
                 .map(sa -> RestResponse.ResponseBuilder.<ServiceAccountResponse>created(
-                        uri.getAbsolutePathBuilder().path(sa.id.toString()).build())
-                        .entity(ServiceAccountResponse.from(sa)).build());
+                        uri.getAbsolutePathBuilder().path(sa.id().toString()).build()).entity(sa).build());
     }
 
     @GET
     @Path("/{serviceAccountId}")
+    @PermissionsAllowed(value = Permissions.SERVICE_ACCOUNTS_READ, permission = WorkspacePermission.class)
     @Operation(summary = "Get a service account", description = "Needs `service_accounts:read`.")
     public Uni<ServiceAccountResponse> get(@RestPath UUID workspaceId, @RestPath UUID serviceAccountId) {
-        return access.require(workspaceId, Permissions.SERVICE_ACCOUNTS_READ)
-                .chain(() -> accounts.get(workspaceId, serviceAccountId)).map(ServiceAccountResponse::from);
+        return accounts.get(workspaceId, serviceAccountId);
     }
 
     @PATCH
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{serviceAccountId}")
+    @PermissionsAllowed(value = Permissions.SERVICE_ACCOUNTS_WRITE, permission = WorkspacePermission.class)
     @Operation(summary = "Update a service account", description = "Needs `service_accounts:write`, and the caller must "
             + "hold the management permissions the account holds and any it grants.")
     @RequestBody(content = @Content(schema = @Schema(implementation = UpdateServiceAccountRequest.class)))
     @APIResponse(responseCode = "422", description = "`unknown_scope`")
     public Uni<ServiceAccountResponse> update(@RestPath UUID workspaceId, @RestPath UUID serviceAccountId,
             JsonNode body) {
-        return access.require(workspaceId, Permissions.SERVICE_ACCOUNTS_WRITE)
-                .chain(caller -> accounts.update(workspaceId, serviceAccountId,
-                        bodies.patch(body, UpdateServiceAccountRequest.class), caller))
-                .call(sa -> changes.accountChanged(sa.id))
-                .map(ServiceAccountResponse::from);
+        return accounts.update(workspaceId, serviceAccountId, bodies.patch(body, UpdateServiceAccountRequest.class),
+                Caller.of(identity))
+                .call(sa -> changes.accountChanged(sa.id()));
     }
 
     @DELETE
     @Path("/{serviceAccountId}")
+    @PermissionsAllowed(value = Permissions.SERVICE_ACCOUNTS_WRITE, permission = WorkspacePermission.class)
     @Operation(summary = "Delete a service account", description = "Needs `service_accounts:write` (and the "
             + "management permissions the account holds). Revokes every key of the account; returns the account with "
             + "status `deleted`.")
     public Uni<ServiceAccountResponse> delete(@RestPath UUID workspaceId, @RestPath UUID serviceAccountId) {
-        return access.require(workspaceId, Permissions.SERVICE_ACCOUNTS_WRITE)
-                .chain(caller -> accounts.delete(workspaceId, serviceAccountId, caller))
-                .call(sa -> changes.accountChanged(sa.id))
-                .map(ServiceAccountResponse::from);
+        return accounts.delete(workspaceId, serviceAccountId, Caller.of(identity))
+                .call(sa -> changes.accountChanged(sa.id()));
     }
 }

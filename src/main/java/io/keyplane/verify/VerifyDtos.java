@@ -13,7 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
-import io.keyplane.apikey.KeyKind;
+import io.keyplane.credential.KeyKind;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 public final class VerifyDtos {

@@ -15,12 +15,17 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.keyplane.auth.Access;
-import io.keyplane.auth.CallContext;
 import io.keyplane.verify.VerifyDtos.VerifyFailure;
 import io.keyplane.verify.VerifyDtos.VerifyRequest;
 import io.keyplane.verify.VerifyDtos.VerifyResponse;
+import io.keyplane.common.RequestIds;
+import io.keyplane.credential.Caller;
+import io.keyplane.credential.CallerUseNotRecorded;
+import io.keyplane.credential.Permissions;
 import io.micrometer.core.annotation.Timed;
+import io.quarkus.security.PermissionsAllowed;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/keys/verify")
@@ -29,18 +34,18 @@ import io.smallrye.mutiny.Uni;
 public class VerifyResource {
 
     private final VerifyService verifier;
-    private final Access access;
-    private final CallContext context;
+    private final SecurityIdentity identity;
 
     @Inject
-    VerifyResource(VerifyService verifier, Access access, CallContext context) {
+    VerifyResource(VerifyService verifier, SecurityIdentity identity) {
         this.verifier = verifier;
-        this.access = access;
-        this.context = context;
+        this.identity = identity;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @PermissionsAllowed(Permissions.KEYS_VERIFY)
+    @CallerUseNotRecorded
     @Timed(value = "keyplane.verify.duration", histogram = true, description = "Verification latency")
     @Operation(summary = "Verify a key", description = "Needs a ServiceKey with `keys:verify` (or the operator). "
             + "Always 200 for a well-formed request; `code` says why a key is not valid. A key of another workspace "
@@ -49,8 +54,7 @@ public class VerifyResource {
     @APIResponse(responseCode = "200", description = "VALID or INSUFFICIENT_SCOPE carry the key's details; other "
             + "codes only `valid` and `code` (RATE_LIMITED adds `rate_limit`)", content = @Content(schema = @Schema(
                     oneOf = { VerifyResponse.class, VerifyFailure.class })))
-    public Uni<Object> verify(@Valid @NotNull VerifyRequest body) {
-        return access.verifier().chain(caller -> verifier.verify(body, caller, context.requestId()))
-                .map(VerifyService.Outcome::body);
+    public Uni<Object> verify(@Valid @NotNull VerifyRequest body, HttpServerRequest request) {
+        return verifier.verify(body, Caller.of(identity), RequestIds.of(request));
     }
 }

@@ -7,11 +7,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-
+/** A tenant. Its row also holds the head of its audit chain, which the audit feature maps and owns. */
 @Entity
 @Table(name = "workspace")
-public class Workspace extends PanacheEntityBase {
+public class Workspace {
 
     public static final String ACTIVE = "active";
     public static final String DELETED = "deleted";
@@ -23,9 +22,6 @@ public class Workspace extends PanacheEntityBase {
     public Instant createdAt;
     public Instant updatedAt;
     public Instant deletedAt;
-    /** Head of the audit hash chain; only {@code AuditLog} changes these, under a row lock. */
-    public long auditSeq;
-    public String auditHead;
 
     public static Workspace create(String name, Instant now) {
         var w = new Workspace();
@@ -34,8 +30,6 @@ public class Workspace extends PanacheEntityBase {
         w.status = ACTIVE;
         w.createdAt = now;
         w.updatedAt = now;
-        w.auditSeq = 0;
-        w.auditHead = "";
         return w;
     }
 

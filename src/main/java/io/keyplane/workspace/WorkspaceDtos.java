@@ -8,8 +8,8 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import io.keyplane.apikey.ApiKeyResponse;
-import io.keyplane.serviceaccount.ServiceAccountResponse;
+import io.keyplane.apikey.ApiKeyDtos.ApiKeyResponse;
+import io.keyplane.serviceaccount.ServiceAccountDtos.ServiceAccountResponse;
 
 /** Wire records of the workspace endpoints (API.md section 3). */
 public final class WorkspaceDtos {
@@ -29,7 +29,7 @@ public final class WorkspaceDtos {
     public record WorkspaceResponse(UUID id, String name,
             @Schema(enumeration = { "active", "deleted" }) String status, Instant createdAt, Instant updatedAt) {
 
-        public static WorkspaceResponse from(Workspace w) {
+        static WorkspaceResponse from(Workspace w) {
             return new WorkspaceResponse(w.id, w.name, w.status, w.createdAt, w.updatedAt);
         }
     }

@@ -24,14 +24,18 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import io.keyplane.auth.Access;
-import io.keyplane.auth.KeyChanges;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
+import io.keyplane.credential.Caller;
+import io.keyplane.credential.KeyChanges;
+import io.keyplane.credential.Permissions;
+import io.keyplane.credential.WorkspacePermission;
 import io.keyplane.workspace.WorkspaceDtos.CreateWorkspaceRequest;
 import io.keyplane.workspace.WorkspaceDtos.CreatedWorkspaceResponse;
 import io.keyplane.workspace.WorkspaceDtos.UpdateWorkspaceRequest;
 import io.keyplane.workspace.WorkspaceDtos.WorkspaceResponse;
+import io.quarkus.security.PermissionsAllowed;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,65 +44,67 @@ import io.smallrye.mutiny.Uni;
 public class WorkspaceResource {
 
     private final WorkspaceService workspaces;
-    private final Access access;
     private final KeyChanges changes;
+    private final SecurityIdentity identity;
 
     @Inject
-    WorkspaceResource(WorkspaceService workspaces, Access access, KeyChanges changes) {
+    WorkspaceResource(WorkspaceService workspaces, KeyChanges changes, SecurityIdentity identity) {
         this.workspaces = workspaces;
-        this.access = access;
         this.changes = changes;
+        this.identity = identity;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @PermissionsAllowed(Permissions.OPERATOR)
     @Operation(summary = "Create a workspace (operator only)",
             description = "Also creates the `owner` service account with `workspace:admin` and its first ServiceKey, "
                     + "returned once in `bootstrap.key`.")
     @APIResponse(responseCode = "201", description = "Created")
     public Uni<RestResponse<CreatedWorkspaceResponse>> create(@Valid @NotNull CreateWorkspaceRequest body,
             @Context UriInfo uri) {
-        return access.operator()
-                .chain(() -> workspaces.create(body.name()))
+        return workspaces.create(body.name())
                 .map(w -> RestResponse.ResponseBuilder.<CreatedWorkspaceResponse>created(
                         uri.getAbsolutePathBuilder().path(w.id().toString()).build()).entity(w).build());
     }
 
     @GET
+    @PermissionsAllowed(Permissions.ANY_SERVICE_KEY)
     @Operation(summary = "List workspaces", description = "The operator sees all (newest first, paged by `cursor` "
             + "with a `Link: rel=\"next\"` header); a ServiceKey sees its own.")
     public Uni<RestResponse<List<WorkspaceResponse>>> list(@RestQuery String limit, @RestQuery String cursor,
             @Context UriInfo uri) {
         var page = PageRequest.of(limit, cursor);
-        return access.anyServiceKey().chain(caller -> caller.isOperator()
-                ? workspaces.list(page)
+        var caller = Caller.of(identity);
+        return (caller.isOperator() ? workspaces.list(page)
                 : workspaces.get(caller.workspaceId()).map(w -> new Page<>(List.of(w), null)))
                 .map(p -> p.toResponse(uri));
     }
 
     @GET
     @Path("/{workspaceId}")
+    @PermissionsAllowed(value = Permissions.MEMBER, permission = WorkspacePermission.class)
     @Operation(summary = "Get a workspace", description = "Any ServiceKey of the workspace, or the operator.")
     public Uni<WorkspaceResponse> get(@RestPath UUID workspaceId) {
-        return access.member(workspaceId).chain(() -> workspaces.get(workspaceId));
+        return workspaces.get(workspaceId);
     }
 
     @PATCH
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{workspaceId}")
+    @PermissionsAllowed(value = Permissions.WORKSPACE_ADMIN, permission = WorkspacePermission.class)
     @Operation(summary = "Rename a workspace", description = "Needs `workspace:admin`.")
     public Uni<WorkspaceResponse> update(@RestPath UUID workspaceId, @Valid @NotNull UpdateWorkspaceRequest body) {
-        return access.require(workspaceId, io.keyplane.scope.Permissions.WORKSPACE_ADMIN)
-                .chain(() -> workspaces.rename(workspaceId, body.name()));
+        return workspaces.rename(workspaceId, body.name());
     }
 
     @DELETE
     @Path("/{workspaceId}")
+    @PermissionsAllowed(Permissions.OPERATOR)
     @Operation(summary = "Delete a workspace (operator only)",
             description = "Soft delete: status becomes `deleted`, every key in it stops authenticating at once, "
                     + "the audit log is kept. Returns the deleted workspace.")
     public Uni<WorkspaceResponse> delete(@RestPath UUID workspaceId) {
-        return access.operator().chain(() -> workspaces.delete(workspaceId))
-                .call(w -> changes.workspaceChanged(w.id()));
+        return workspaces.delete(workspaceId).call(w -> changes.workspaceChanged(w.id()));
     }
 }

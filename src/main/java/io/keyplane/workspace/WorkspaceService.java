@@ -1,25 +1,17 @@
 package io.keyplane.workspace;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.LockModeType;
 
-import io.keyplane.apikey.ApiKeyResponse;
-import io.keyplane.apikey.KeyIssuer;
-import io.keyplane.apikey.KeyKind;
+import io.keyplane.apikey.ApiKeyService;
 import io.keyplane.audit.AuditLog;
 import io.keyplane.audit.Changes;
-import io.keyplane.auth.Caller;
-import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
-import io.keyplane.scope.Permissions;
-import io.keyplane.serviceaccount.ServiceAccount;
-import io.keyplane.serviceaccount.ServiceAccountResponse;
+import io.keyplane.serviceaccount.ServiceAccountService;
 import io.keyplane.workspace.WorkspaceDtos.Bootstrap;
 import io.keyplane.workspace.WorkspaceDtos.CreatedWorkspaceResponse;
 import io.keyplane.workspace.WorkspaceDtos.WorkspaceResponse;
@@ -30,16 +22,18 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class WorkspaceService {
 
-    static final String OWNER_ACCOUNT = "owner";
-    static final String BOOTSTRAP_KEY = "bootstrap";
-
-    private final KeyIssuer issuer;
+    private final WorkspaceRepository workspaces;
+    private final ServiceAccountService accounts;
+    private final ApiKeyService keys;
     private final AuditLog audit;
     private final Clock clock;
 
     @Inject
-    WorkspaceService(KeyIssuer issuer, AuditLog audit, Clock clock) {
-        this.issuer = issuer;
+    WorkspaceService(WorkspaceRepository workspaces, ServiceAccountService accounts, ApiKeyService keys, AuditLog audit,
+            Clock clock) {
+        this.workspaces = workspaces;
+        this.accounts = accounts;
+        this.keys = keys;
         this.audit = audit;
         this.clock = clock;
     }
@@ -47,46 +41,30 @@ public class WorkspaceService {
     /** A workspace with its owner account and first ServiceKey, all audited in one transaction. */
     @WithTransaction
     public Uni<CreatedWorkspaceResponse> create(String name) {
-        var now = clock.instant();
-        var workspace = Workspace.create(name.trim(), now);
-        var owner = ServiceAccount.create(workspace.id, OWNER_ACCOUNT, "Created with the workspace",
-                List.of(Permissions.WORKSPACE_ADMIN), Caller.OPERATOR_ID, now);
-        var key = issuer.issue(new KeyIssuer.Spec(workspace.id, owner.id, BOOTSTRAP_KEY, KeyKind.SERVICE,
-                List.of(Permissions.WORKSPACE_ADMIN), null, null, null, List.of(), "{}", null, Caller.OPERATOR_ID));
-        return workspace.persist()
-                .chain(() -> owner.persist())
-                .chain(() -> key.entity().persist())
-                .chain(() -> audit.success(workspace.id, "workspace.create", "workspace", workspace.id,
-                        Changes.none().created("name", workspace.name)))
-                .chain(() -> audit.success(workspace.id, "service_account.create", "service_account", owner.id,
-                        Changes.none().created("name", owner.name).created("scopes", owner.scopeList())))
-                .chain(() -> audit.success(workspace.id, "api_key.create", "api_key", key.entity().id,
-                        Changes.none().created("name", BOOTSTRAP_KEY).created("kind", "service")))
-                .map(ignored -> new CreatedWorkspaceResponse(workspace.id, workspace.name, workspace.status,
-                        workspace.createdAt, workspace.updatedAt, new Bootstrap(ServiceAccountResponse.from(owner),
-                                ApiKeyResponse.issued(key, now), key.plainKey())));
+        var workspace = Workspace.create(name.trim(), clock.instant());
+        return workspaces.persistAndFlush(workspace) // flushed: the audit chain head is this row
+                .call(w -> audit.success(w.id, "workspace.create", "workspace", w.id,
+                        Changes.none().created("name", w.name)))
+                .chain(w -> accounts.createOwner(w.id))
+                .chain(owner -> keys.createBootstrapKey(workspace.id, owner.id())
+                        .map(key -> new CreatedWorkspaceResponse(workspace.id, workspace.name, workspace.status,
+                                workspace.createdAt, workspace.updatedAt, new Bootstrap(owner, key, key.key()))));
     }
 
     @WithSession
     public Uni<Page<WorkspaceResponse>> list(PageRequest page) {
-        var query = page.hasCursor()
-                ? Workspace.<Workspace>find("createdAt < ?1 or (createdAt = ?1 and id < ?2) order by createdAt desc, id desc",
-                        page.afterAt(), page.afterUuid())
-                : Workspace.<Workspace>find("order by createdAt desc, id desc");
-        return query.range(0, page.limit()).list()
+        return workspaces.list(page)
                 .map(rows -> Page.of(rows, page.limit(), w -> w.createdAt, w -> w.id).map(WorkspaceResponse::from));
     }
 
     @WithSession
     public Uni<WorkspaceResponse> get(UUID id) {
-        return Workspace.<Workspace>findById(id)
-                .onItem().ifNull().failWith(() -> KeyplaneException.notFound("Workspace"))
-                .map(WorkspaceResponse::from);
+        return workspaces.get(id).map(WorkspaceResponse::from);
     }
 
     @WithTransaction
     public Uni<WorkspaceResponse> rename(UUID id, String name) {
-        return activeForUpdate(id).call(w -> {
+        return workspaces.activeForUpdate(id).call(w -> {
             var changes = Changes.none();
             if (name != null) {
                 changes.field("name", w.name, name.trim());
@@ -100,7 +78,7 @@ public class WorkspaceService {
     /** Soft delete: the row and its audit log stay; every key in it stops authenticating with this commit. */
     @WithTransaction
     public Uni<WorkspaceResponse> delete(UUID id) {
-        return activeForUpdate(id).call(w -> {
+        return workspaces.activeForUpdate(id).call(w -> {
             var now = clock.instant();
             var changes = Changes.none().field("status", w.status, Workspace.DELETED);
             w.status = Workspace.DELETED;
@@ -108,15 +86,5 @@ public class WorkspaceService {
             w.updatedAt = now;
             return audit.success(w.id, "workspace.delete", "workspace", w.id, changes);
         }).map(WorkspaceResponse::from);
-    }
-
-    private Uni<Workspace> activeForUpdate(UUID id) {
-        return Workspace.<Workspace>findById(id, LockModeType.PESSIMISTIC_WRITE)
-                .onItem().ifNull().failWith(() -> KeyplaneException.notFound("Workspace"))
-                .invoke(w -> {
-                    if (w.isDeleted()) {
-                        throw KeyplaneException.notFound("Workspace");
-                    }
-                });
     }
 }

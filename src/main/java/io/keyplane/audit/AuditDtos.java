@@ -1,0 +1,79 @@
+package io.keyplane.audit;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+
+/** Wire records of the audit log endpoints (API.md section 6). */
+public final class AuditDtos {
+
+    private AuditDtos() {
+    }
+
+    /** One audit event as API.md section 6 shows it. */
+    @Schema(name = "AuditEvent")
+    public record AuditEventResponse(
+            UUID id,
+            @Schema(description = "Position in the workspace's chain: 1, 2, 3, ... with no gaps") long seq,
+            UUID workspaceId,
+            Instant at,
+            Actor actor,
+            @Schema(example = "api_key.revoke", description = "`<object>.<verb>` (`api_key.create`, `scope.delete`, ...), "
+                    + "or `access.denied` for a management call refused with 403") String action,
+            Target target,
+            @Schema(enumeration = { "success", "denied" }) String outcome,
+            String requestId,
+            String sourceIp,
+            String userAgent,
+            @JsonRawValue @Schema(type = SchemaType.OBJECT, example = "{\"status\": [\"active\", \"revoked\"]}",
+                    description = "Field name to `[before, after]`; never a key or a hash of one") String changes,
+            @Schema(description = "`hash` of the previous event, \"\" for seq 1") String prevHash,
+            @Schema(description = "Hex SHA-256 over the event's canonical form and `prev_hash`") String hash) {
+
+        @Schema(name = "AuditActor")
+        public record Actor(
+                @Schema(enumeration = { "service_account", "operator" }) String type,
+                @Schema(description = "The service account id, or `operator`") String id,
+                @Schema(description = "The key used; null for the operator") UUID keyId) {
+        }
+
+        @Schema(name = "AuditTarget")
+        public record Target(
+                @Schema(example = "api_key", description = "`workspace`, `service_account`, `api_key`, `scope`, or "
+                        + "`request` (the path of a denied call)") String type,
+                String id) {
+        }
+
+        static AuditEventResponse from(AuditEvent e) {
+            return new AuditEventResponse(e.id, e.seq, e.workspaceId, e.at, new Actor(e.actorType, e.actorId, e.actorKeyId),
+                    e.action, new Target(e.targetType, e.targetId), e.outcome, e.requestId, e.sourceIp, e.userAgent,
+                    e.changes == null ? "{}" : e.changes, e.prevHash, e.hash);
+        }
+    }
+
+    /** The answer of {@code GET .../audit-log/verify}: either {valid, events, head} or {valid, events, first_bad_seq, reason}. */
+    @Schema(name = "AuditVerification")
+    public record AuditVerification(
+            boolean valid,
+            @Schema(description = "Events read") long events,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "When valid: the hash of the last event (\"\" for an empty log)") String head,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "When not valid: the first seq where the chain breaks") Long firstBadSeq,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "When not valid: what is wrong there") String reason) {
+
+        static AuditVerification valid(long events, String head) {
+            return new AuditVerification(true, events, head, null, null);
+        }
+
+        static AuditVerification broken(long events, long firstBadSeq, String reason) {
+            return new AuditVerification(false, events, null, firstBadSeq, reason);
+        }
+    }
+}

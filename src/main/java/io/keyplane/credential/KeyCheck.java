@@ -1,0 +1,144 @@
+package io.keyplane.credential;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import io.keyplane.common.KeyplaneConfig;
+import io.keyplane.common.KeyplaneException;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The one credential pipeline. Authentication of a bearer token and {@code POST /api/v1/keys/verify} both run
+ * {@link #check}: format and checksum (no hashing for a malformed key), hash, facts (cache, then database),
+ * denial, workspace binding, CIDR, scopes, rate limit, and the use recorded. Cheapest first; the rate limit is
+ * counted only for a use that would otherwise be valid.
+ */
+@Singleton
+public class KeyCheck {
+
+    /** The verify codes of API.md section 5, in the order the checks run. */
+    public enum Code {
+        VALID, NOT_FOUND, REVOKED, EXPIRED, PAUSED, DISABLED, IP_NOT_ALLOWED, INSUFFICIENT_SCOPE, RATE_LIMITED
+    }
+
+    /**
+     * What a use must satisfy. {@code workspaceId} null: any workspace (another workspace's key is NOT_FOUND).
+     * {@code sourceIp} is checked against the key's CIDRs when {@code cidrBound}. {@code recordAs} null: the
+     * caller records the use itself, once it knows the outcome (authentication records it from the response).
+     */
+    public record Requirements(UUID workspaceId, List<String> scopes, boolean cidrBound, String sourceIp,
+            Origin recordAs) {
+
+        static final Requirements AUTHENTICATION = new Requirements(null, List.of(), false, null, null);
+
+        public static Requirements verification(UUID workspaceId, List<String> scopes, String sourceIp, Origin origin) {
+            return new Requirements(workspaceId, scopes, true, sourceIp, origin);
+        }
+    }
+
+    /** The outcome of one check. {@code key} is null for NOT_FOUND; {@code rate} null for an unlimited key. */
+    public record Verdict(Code code, KeyFacts key, KeyFacts.Denial denial, RateLimiter.Decision rate) {
+
+        static final Verdict NOT_FOUND = new Verdict(Code.NOT_FOUND, null, null, null);
+
+        public boolean valid() {
+            return code == Code.VALID;
+        }
+    }
+
+    private final KeyFormat format;
+    private final KeyHasher hasher;
+    private final KeyFactsCache facts;
+    private final RateLimiter rateLimiter;
+    private final UsageRecorder usage;
+    private final Clock clock;
+    private final byte[] operatorToken;
+
+    @Inject
+    KeyCheck(KeyFormat format, KeyHasher hasher, KeyFactsCache facts, RateLimiter rateLimiter, UsageRecorder usage,
+            Clock clock, KeyplaneConfig config) {
+        this.format = format;
+        this.hasher = hasher;
+        this.facts = facts;
+        this.rateLimiter = rateLimiter;
+        this.usage = usage;
+        this.clock = clock;
+        this.operatorToken = config.operatorToken().map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+    }
+
+    public Uni<Verdict> check(String token, Requirements requirements) {
+        if (format.parse(token).isEmpty()) {
+            return Uni.createFrom().item(Verdict.NOT_FOUND); // no hashing, no cache entry, no database access
+        }
+        return facts.find(hasher.hash(token)).map(key -> {
+            var now = clock.instant();
+            var verdict = decide(key, requirements, now);
+            if (requirements.recordAs() != null && verdict.key() != null) {
+                usage.record(verdict.key(), verdict.valid(), verdict.code().name(), requirements.recordAs(), now);
+            }
+            return verdict;
+        });
+    }
+
+    /**
+     * The caller behind a bearer token: the operator, or a usable key whose use counts against its rate limit.
+     * Fails with {@link CredentialRefused}: 401 with the contract's code, or 429.
+     */
+    public Uni<Caller> authenticate(String token) {
+        if (isOperatorToken(token)) {
+            return Uni.createFrom().item(Caller.operator());
+        }
+        return check(token, Requirements.AUTHENTICATION).map(this::callerOf);
+    }
+
+    private Verdict decide(KeyFacts key, Requirements requirements, Instant now) {
+        if (key == null || (requirements.workspaceId() != null && !key.workspaceId().equals(requirements.workspaceId()))) {
+            return Verdict.NOT_FOUND;
+        }
+        var denial = key.denial(now);
+        if (denial != null) {
+            return new Verdict(denial.verifyCode, key, denial, null);
+        }
+        if (requirements.cidrBound() && !key.allowsAddress(requirements.sourceIp())) {
+            return new Verdict(Code.IP_NOT_ALLOWED, key, null, null);
+        }
+        if (!Permissions.missing(key.effectiveScopes(), requirements.scopes()).isEmpty()) {
+            return new Verdict(Code.INSUFFICIENT_SCOPE, key, null, null);
+        }
+        var rate = rateLimiter.consume(key.keyId(), key.rateLimit(), key.rateWindowSeconds(), now);
+        return new Verdict(rate != null && !rate.allowed() ? Code.RATE_LIMITED : Code.VALID, key, null, rate);
+    }
+
+    private Caller callerOf(Verdict verdict) {
+        return switch (verdict.code()) {
+            case VALID -> Caller.of(verdict.key());
+            case NOT_FOUND -> throw new CredentialRefused(KeyplaneException.unauthenticated("invalid_token",
+                    "The bearer token is not a valid Keyplane credential"), null);
+            case RATE_LIMITED -> throw new CredentialRefused(KeyplaneException.rateLimited(
+                    verdict.rate().retryAfterSeconds(clock.instant())), verdict.key());
+            default -> throw new CredentialRefused(KeyplaneException.unauthenticated(verdict.denial().authCode,
+                    detailOf(verdict.denial())), verdict.key());
+        };
+    }
+
+    private boolean isOperatorToken(String token) {
+        // constant-time: equals() would leak how much of the token matched
+        return operatorToken != null && MessageDigest.isEqual(operatorToken, token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String detailOf(KeyFacts.Denial denial) {
+        return switch (denial) {
+            case REVOKED, WORKSPACE_DELETED -> "The key has been revoked";
+            case EXPIRED -> "The key has expired";
+            case PAUSED -> "The key is paused";
+            case ACCOUNT_DISABLED -> "The key's service account is disabled";
+        };
+    }
+}

@@ -1,0 +1,86 @@
+package io.keyplane.credential;
+
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.keyplane.common.KeyplaneConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Key facts by key hash, in front of {@link KeyFactsRepository}: a hit costs no database round trip.
+ * Every change that affects verification evicts here before its response is sent ({@code KeyChanges}).
+ * Caffeine picks the classes of a cache (size bound, expire after write, stats) by name at run time, so the
+ * native image needs them registered.
+ */
+@Singleton
+@RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSSMSW", "com.github.benmanes.caffeine.cache.PSWMS" })
+public class KeyFactsCache {
+
+    private final KeyFactsRepository repository;
+    private final Cache<String, KeyFacts> known;
+    private final Cache<String, Boolean> unknown;
+
+    @Inject
+    KeyFactsCache(KeyFactsRepository repository, KeyplaneConfig config, MeterRegistry registry) {
+        this.repository = repository;
+        this.known = Caffeine.newBuilder().maximumSize(config.cache().maxSize())
+                .expireAfterWrite(config.cache().ttl()).recordStats().build();
+        this.unknown = Caffeine.newBuilder().maximumSize(config.cache().negativeMaxSize())
+                .expireAfterWrite(config.cache().negativeTtl()).recordStats().build();
+        CaffeineCacheMetrics.monitor(registry, known, "keyplane.keys");
+        CaffeineCacheMetrics.monitor(registry, unknown, "keyplane.keys.unknown");
+    }
+
+    /** The key's facts, or null if no key has this hash. */
+    public Uni<KeyFacts> find(byte[] hash) {
+        var id = HexFormat.of().formatHex(hash);
+        var hit = known.getIfPresent(id);
+        if (hit != null) {
+            return Uni.createFrom().item(hit);
+        }
+        if (unknown.getIfPresent(id) != null) {
+            return Uni.createFrom().nullItem();
+        }
+        return repository.findByHash(hash).invoke(facts -> {
+            if (facts == null) {
+                unknown.put(id, Boolean.TRUE);
+            } else {
+                known.put(id, facts);
+            }
+        });
+    }
+
+    public void evictHash(byte[] hash) {
+        var id = HexFormat.of().formatHex(hash);
+        known.invalidate(id);
+        unknown.invalidate(id);
+    }
+
+    public void evictAccount(UUID serviceAccountId) {
+        evictIf(f -> f.serviceAccountId().equals(serviceAccountId));
+    }
+
+    public void evictWorkspace(UUID workspaceId) {
+        evictIf(f -> f.workspaceId().equals(workspaceId));
+    }
+
+    /** Account and workspace changes are rare: a scan of the (bounded) cache is cheaper than a second index. */
+    private void evictIf(Predicate<KeyFacts> affected) {
+        known.asMap().values().removeIf(affected);
+    }
+
+    public void evictAll() {
+        known.invalidateAll();
+        unknown.invalidateAll();
+    }
+}

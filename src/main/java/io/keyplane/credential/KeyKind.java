@@ -1,0 +1,44 @@
+package io.keyplane.credential;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** The three kinds of key (API.md section 1) and the tag each carries in its value. */
+public enum KeyKind {
+    API("api", "live"),
+    SERVICE("service", "svc"),
+    INGEST("ingest", "ing");
+
+    private final String wireName;
+    private final String tag;
+
+    KeyKind(String wireName, String tag) {
+        this.wireName = wireName;
+        this.tag = tag;
+    }
+
+    @JsonValue
+    public String wireName() {
+        return wireName;
+    }
+
+    public String tag() {
+        return tag;
+    }
+
+    @JsonCreator
+    public static KeyKind fromWire(String value) {
+        return parse(value).orElseThrow(() -> new IllegalArgumentException("kind must be api, service or ingest"));
+    }
+
+    public static Optional<KeyKind> parse(String value) {
+        return Arrays.stream(values()).filter(k -> k.wireName.equals(value)).findFirst();
+    }
+
+    public static Optional<KeyKind> ofTag(String tag) {
+        return Arrays.stream(values()).filter(k -> k.tag.equals(tag)).findFirst();
+    }
+}

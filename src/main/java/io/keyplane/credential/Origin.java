@@ -1,0 +1,5 @@
+package io.keyplane.credential;
+
+/** Where a use of a key came from, as its usage history and the audit log record it. Any part may be null. */
+public record Origin(String method, String path, String sourceIp, String userAgent, String requestId) {
+}

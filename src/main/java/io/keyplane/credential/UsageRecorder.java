@@ -1,0 +1,119 @@
+package io.keyplane.credential;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import io.keyplane.common.KeyplaneConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Usage history and last_used_at without a database write on the response path: uses go into a bounded queue
+ * that is written in batches every flush interval and at shutdown. When the queue is full a use is dropped and
+ * counted, never blocking the caller.
+ */
+@Singleton
+public class UsageRecorder {
+
+    /** One use of a key. {@code code}: a verification code, an authentication code, or the HTTP status. */
+    record Use(UUID keyId, UUID workspaceId, Instant at, String outcome, String code, Origin origin) {
+    }
+
+    private static final String INSERT = """
+            insert into key_usage (key_id, workspace_id, at, outcome, code, method, path, source_ip, user_agent, request_id)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""";
+    private static final String TOUCH = """
+            update api_key set last_used_at = greatest(coalesce(last_used_at, $2), $2) where id = $1""";
+    private static final String PRUNE = """
+            delete from key_usage where key_id = $1 and id < (
+                select id from key_usage where key_id = $1 order by id desc offset $2 limit 1)""";
+
+    private final BlockingQueue<Use> queue;
+    private final Pool pool;
+    private final Vertx vertx;
+    private final KeyplaneConfig.Usage config;
+    private final Counter dropped;
+    private final Counter written;
+    private final AtomicBoolean flushing = new AtomicBoolean();
+
+    @Inject
+    UsageRecorder(KeyplaneConfig config, Pool pool, Vertx vertx, MeterRegistry registry) {
+        this.config = config.usage();
+        this.queue = new ArrayBlockingQueue<>(this.config.queueSize());
+        this.pool = pool;
+        this.vertx = vertx;
+        this.dropped = Counter.builder("keyplane.usage.dropped")
+                .description("Key uses not recorded because the usage queue was full").register(registry);
+        this.written = Counter.builder("keyplane.usage.written").description("Key uses written").register(registry);
+        Gauge.builder("keyplane.usage.queue.depth", queue, BlockingQueue::size)
+                .description("Key uses waiting to be written").register(registry);
+    }
+
+    void start(@Observes StartupEvent event) {
+        vertx.setPeriodic(config.flushInterval().toMillis(), id -> flush().subscribe().with(ignored -> {
+        }, failure -> Log.warnf("Writing key usage failed: %s", failure.getMessage())));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        flush().await().atMost(Duration.ofSeconds(10)); // the main thread at shutdown may block
+    }
+
+    /** Queues one use of {@code key}: a success or a denial with its code. Never blocks; drops when full. */
+    public void record(KeyFacts key, boolean success, String code, Origin origin, Instant at) {
+        var use = new Use(key.keyId(), key.workspaceId(), at, success ? "success" : "denied", code, origin);
+        if (!queue.offer(use)) {
+            dropped.increment();
+        }
+    }
+
+    /** Writes what is queued now: one batch insert, one last_used_at update per key, then pruning. */
+    public Uni<Void> flush() {
+        if (queue.isEmpty() || !flushing.compareAndSet(false, true)) {
+            return Uni.createFrom().voidItem();
+        }
+        var batch = new ArrayList<Use>();
+        queue.drainTo(batch);
+        var lastUse = new LinkedHashMap<UUID, Instant>();
+        batch.forEach(u -> lastUse.merge(u.keyId(), u.at(), (a, b) -> a.isAfter(b) ? a : b));
+        return pool.withTransaction(connection -> connection.preparedQuery(INSERT).executeBatch(rows(batch))
+                .chain(() -> connection.preparedQuery(TOUCH).executeBatch(lastUse.entrySet().stream()
+                        .map(e -> Tuple.of(e.getKey(), e.getValue().atOffset(ZoneOffset.UTC))).toList()))
+                .chain(() -> connection.preparedQuery(PRUNE).executeBatch(lastUse.keySet().stream()
+                        .map(id -> Tuple.of(id, config.retentionPerKey() - 1)).toList())))
+                .invoke(() -> written.increment(batch.size()))
+                .onFailure().invoke(() -> dropped.increment(batch.size()))
+                .replaceWithVoid()
+                .eventually(() -> flushing.set(false));
+    }
+
+    private static List<Tuple> rows(List<Use> batch) {
+        return batch.stream().map(u -> Tuple.from(new Object[] { u.keyId(), u.workspaceId(),
+                u.at().atOffset(ZoneOffset.UTC), u.outcome(), u.code(), truncate(u.origin().method(), 16),
+                truncate(u.origin().path(), 2048), truncate(u.origin().sourceIp(), 64),
+                truncate(u.origin().userAgent(), 512), truncate(u.origin().requestId(), 128) })).toList();
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

@@ -1,0 +1,37 @@
+package io.keyplane.serviceaccount;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import io.keyplane.common.KeyplaneException;
+import io.keyplane.common.PageRequest;
+import io.keyplane.common.Where;
+import io.keyplane.scope.ScopeHolders;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+
+/** Every query names the workspace: another workspace's id is simply not found. Deleted accounts are gone. */
+@ApplicationScoped
+public class ServiceAccountRepository implements PanacheRepositoryBase<ServiceAccount, UUID>, ScopeHolders {
+
+    Uni<ServiceAccount> findInWorkspace(UUID workspaceId, UUID id, LockModeType lock) {
+        return find("id = ?1 and workspaceId = ?2 and status <> 'deleted'", id, workspaceId).withLock(lock).firstResult()
+                .onItem().ifNull().failWith(() -> KeyplaneException.notFound("Service account"));
+    }
+
+    Uni<List<ServiceAccount>> list(UUID workspaceId, PageRequest page) {
+        return Where.of("workspaceId = :ws", "ws", workspaceId).and("status <> 'deleted'")
+                .newestFirst(this, page, "createdAt", "id", PageRequest::afterUuid);
+    }
+
+    /** In SQL: {@code = any(text[])} has no HQL form. */
+    @Override
+    public Uni<Long> countGranting(UUID workspaceId, String scope) {
+        return getSession().chain(session -> session.createNativeQuery(
+                "select count(*) from service_account where workspace_id = ?1 and status <> 'deleted' and ?2 = any(scopes)", Long.class)
+                .setParameter(1, workspaceId).setParameter(2, scope).getSingleResult());
+    }
+}
