@@ -60,4 +60,13 @@ public final class VerifyDtos {
                     "IP_NOT_ALLOWED" }) String code,
             RateLimitStatus rateLimit) {
     }
+
+    @Schema(name = "Whoami")
+    public record WhoamiResponse(
+            @Schema(enumeration = { "operator", "service", "api", "ingest" }) String kind,
+            UUID keyId, String keyPrefix, UUID workspaceId, UUID serviceAccountId,
+            @Schema(description = "Effective scopes (key ∩ account); null for the operator, who may do everything")
+            List<String> scopes,
+            Instant expiresAt, String status) {
+    }
 }

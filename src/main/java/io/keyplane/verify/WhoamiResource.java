@@ -2,8 +2,6 @@ package io.keyplane.verify;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -13,10 +11,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.keyplane.credential.Caller;
+import io.keyplane.verify.VerifyDtos.WhoamiResponse;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.NonBlocking;
@@ -26,15 +24,6 @@ import io.smallrye.common.annotation.NonBlocking;
 @Path("/api/v1/whoami")
 @Tag(name = "Verification")
 public class WhoamiResource {
-
-    @Schema(name = "Whoami")
-    public record WhoamiResponse(
-            @Schema(enumeration = { "operator", "service", "api", "ingest" }) String kind,
-            UUID keyId, String keyPrefix, UUID workspaceId, UUID serviceAccountId,
-            @Schema(description = "Effective scopes (key ∩ account); null for the operator, who may do everything")
-            List<String> scopes,
-            Instant expiresAt, String status) {
-    }
 
     private final SecurityIdentity identity;
     private final Clock clock;

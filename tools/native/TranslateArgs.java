@@ -1,7 +1,7 @@
 /*
  * Translates the arguments Quarkus passes to the `native-image` driver (which is not
  * published for GraalVM 25) into arguments for the builder,
- * com.oracle.svm.hosted.NativeImageGeneratorRunner. Used by native/native-image.
+ * com.oracle.svm.hosted.NativeImageGeneratorRunner. Used by tools/native/native-image.
  *
  * Does what the driver would do for these inputs:
  *   - driver options -> builder -H: options (table below); -J<flag> -> builder JVM flag

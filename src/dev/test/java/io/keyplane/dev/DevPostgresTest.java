@@ -1,4 +1,4 @@
-package io.keyplane.common;
+package io.keyplane.dev;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.keyplane.common;
+package io.keyplane.dev;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.keyplane.common.KeyplaneConfig;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Application;

@@ -1,4 +1,4 @@
-package io.keyplane.common;
+package io.keyplane.dev;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;

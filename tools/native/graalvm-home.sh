@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
 # Assembles a GraalVM-like home for machines without GraalVM, Mandrel or a container engine, and prints its
-# path: GRAALVM_HOME=$(native/graalvm-home.sh) ./mvnw verify -Dnative
+# path: GRAALVM_HOME=$(tools/native/graalvm-home.sh) ./mvnw verify -Dnative
 #
 # A verification aid, not a distribution: the GraalVM 25.0.2 image builder from Maven Central runs on a private
 # copy of Temurin 25, with the pieces GraalVM ships but Maven Central does not built here (README "Native"):
-#   bin/native-image                          native/native-image (driver stand-in) + lib/svm/TranslateArgs.java
+#   bin/native-image                          tools/native/native-image (driver stand-in) + lib/svm/TranslateArgs.java
 #   lib/svm/builder/*.jar                     org.graalvm.nativeimage:svm:25.0.2 and its dependencies
 #   lib/svm/builder.args                      the builder JVM's flags (JVMCI, module path, --add-exports)
-#   lib/svm/builder/lib/libreporterchelper.so native/reporterchelper.c
-#   lib/svm/clibraries/linux-amd64/           headers from svm.jar + native/svm-standins.c, jvm-standins.c
-#   lib/static/linux-amd64/glibc/*.a          JDK static libraries (native/jdk-static-libs.sh)
+#   lib/svm/builder/lib/libreporterchelper.so tools/native/reporterchelper.c
+#   lib/svm/clibraries/linux-amd64/           headers from svm.jar + tools/native/svm-standins.c, jvm-standins.c
+#   lib/static/linux-amd64/glibc/*.a          JDK static libraries (tools/native/jdk-static-libs.sh)
 # Cached in $CACHE (default /tmp/keyplane-native-cache): a second run takes a second. Progress goes to stderr.
 set -euo pipefail
 
 V=25.0.2                                        # newest complete svm set on Maven Central
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(dirname "$HERE")
+ROOT=$(cd "$HERE/../.." && pwd) # the repository root, for its Maven wrapper
 CACHE=${CACHE:-/tmp/keyplane-native-cache}
 SRC_JDK=${SRC_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
 GRAAL_HOME=$CACHE/graalvm-home-$V

@@ -1,4 +1,4 @@
-package io.keyplane.nativeimage;
+package io.keyplane.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,12 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 import io.quarkus.deployment.pkg.steps.GraalVM;
 
 /**
- * The driver stand-in of the assembled GraalVM home (native/native-image, native/TranslateArgs.java): Quarkus must
+ * The driver stand-in of the assembled GraalVM home (tools/native/native-image, tools/native/TranslateArgs.java): Quarkus must
  * accept its version, and the driver options Quarkus passes must reach the builder translated, none dropped.
  */
 class NativeToolingTest {
 
-    static final Path NATIVE = Path.of("native").toAbsolutePath();
+    static final Path NATIVE = Path.of("").toAbsolutePath(); // tools/native: this build's base directory
 
     @Test
     void quarkusReadsTheVersionAsGraalVm25() throws Exception {

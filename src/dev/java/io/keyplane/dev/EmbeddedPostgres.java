@@ -1,4 +1,4 @@
-package io.keyplane.common;
+package io.keyplane.dev;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;

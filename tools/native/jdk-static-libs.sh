@@ -5,7 +5,7 @@
 # lib/static/linux-amd64/glibc; Temurin does not, so they are built from Debian's openjdk-25 source package,
 # the same release as Temurin 25.0.3 (25.0.3+9). Measured: ~6 min on 2 cores, once; then cached.
 #
-# Usage: native/jdk-static-libs.sh <destination dir>     (the .a files land directly in it)
+# Usage: tools/native/jdk-static-libs.sh <destination dir>     (the .a files land directly in it)
 # Env:   CACHE (default /tmp/keyplane-native-cache), SRC_JDK (boot JDK, default Temurin 25)
 # Needs: Debian's package servers, for the source tarball and the build dependencies (apt).
 set -euo pipefail
