@@ -11,7 +11,6 @@ import jakarta.inject.Inject;
 
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.SecretBox;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -28,10 +27,12 @@ public class Idempotency {
     public record Replay(UUID keyId, String plainKey) {
     }
 
+    private final IdempotencyRepository records;
     private final SecretBox box;
 
     @Inject
-    Idempotency(SecretBox box) {
+    Idempotency(IdempotencyRepository records, SecretBox box) {
+        this.records = records;
         this.box = box;
     }
 
@@ -45,39 +46,25 @@ public class Idempotency {
     /** Null when this request is the first with the key (and now owns it), else the first request's result. */
     public Uni<Replay> claim(UUID workspaceId, String idempotencyKey, String requestJson) {
         var fingerprint = sha256(requestJson);
-        return Panache.getSession().chain(s -> s.createNativeQuery("""
-                delete from idempotency_record
-                where workspace_id = ?1 and idempotency_key = ?2 and created_at < now() - interval '24 hours'""")
-                .setParameter(1, workspaceId).setParameter(2, idempotencyKey).executeUpdate()
-                .chain(() -> s.createNativeQuery("""
-                        insert into idempotency_record (workspace_id, idempotency_key, request_fingerprint,
-                                                        response_status, response_ciphertext, created_at)
-                        values (?1, ?2, ?3, 0, ?4, now()) on conflict do nothing""")
-                        .setParameter(1, workspaceId).setParameter(2, idempotencyKey).setParameter(3, fingerprint)
-                        .setParameter(4, new byte[0]).executeUpdate())
-                .chain(inserted -> inserted == 1 ? Uni.createFrom().nullItem()
-                        : s.createNativeQuery("""
-                                select request_fingerprint, response_ciphertext from idempotency_record
-                                where workspace_id = ?1 and idempotency_key = ?2""", Object[].class)
-                                .setParameter(1, workspaceId).setParameter(2, idempotencyKey).getSingleResult()
-                                .map(row -> replayOf(row, workspaceId, idempotencyKey, fingerprint))));
+        return records.deleteExpired(workspaceId, idempotencyKey)
+                .chain(() -> records.claim(workspaceId, idempotencyKey, fingerprint))
+                .chain(claimed -> claimed ? Uni.createFrom().nullItem()
+                        : records.find(workspaceId, idempotencyKey)
+                                .map(stored -> replayOf(stored, workspaceId, idempotencyKey, fingerprint)));
     }
 
     public Uni<Void> complete(UUID workspaceId, String idempotencyKey, IssuedKey issued) {
         var sealed = box.seal(issued.entity().id + ":" + issued.plainKey(), aad(workspaceId, idempotencyKey));
-        return Panache.getSession().chain(s -> s.createNativeQuery("""
-                update idempotency_record set response_status = 201, response_ciphertext = ?3
-                where workspace_id = ?1 and idempotency_key = ?2""")
-                .setParameter(1, workspaceId).setParameter(2, idempotencyKey).setParameter(3, sealed).executeUpdate())
-                .replaceWithVoid();
+        return records.complete(workspaceId, idempotencyKey, sealed);
     }
 
-    private Replay replayOf(Object[] row, UUID workspaceId, String idempotencyKey, String fingerprint) {
-        if (!fingerprint.equals(row[0])) {
+    private Replay replayOf(IdempotencyRepository.Stored stored, UUID workspaceId, String idempotencyKey,
+            String fingerprint) {
+        if (!fingerprint.equals(stored.fingerprint())) {
             throw KeyplaneException.unprocessable("idempotency_key_reused", "Idempotency-Key",
                     "This Idempotency-Key was used with a different request body");
         }
-        var opened = box.open((byte[]) row[1], aad(workspaceId, idempotencyKey));
+        var opened = box.open(stored.sealedResult(), aad(workspaceId, idempotencyKey));
         int colon = opened.indexOf(':');
         return new Replay(UUID.fromString(opened.substring(0, colon)), opened.substring(colon + 1));
     }

@@ -77,14 +77,22 @@ public class KeyCheck {
         if (format.parse(token).isEmpty()) {
             return Uni.createFrom().item(Verdict.NOT_FOUND); // no hashing, no cache entry, no database access
         }
-        return facts.find(hasher.hash(token)).map(key -> {
-            var now = clock.instant();
-            var verdict = decide(key, requirements, now);
-            if (requirements.recordAs() != null && verdict.key() != null) {
-                usage.record(verdict.key(), verdict.valid(), verdict.code().name(), requirements.recordAs(), now);
-            }
-            return verdict;
-        });
+        var hash = hasher.hash(token);
+        var id = KeyFactsCache.idOf(hash);
+        var cached = facts.cached(id);
+        if (cached != null || facts.knownUnknown(id)) {
+            return Uni.createFrom().item(conclude(cached, requirements)); // answered in memory: no more stages
+        }
+        return facts.load(hash, id).map(key -> conclude(key, requirements));
+    }
+
+    private Verdict conclude(KeyFacts key, Requirements requirements) {
+        var now = clock.instant();
+        var verdict = decide(key, requirements, now);
+        if (requirements.recordAs() != null && verdict.key() != null) {
+            usage.record(verdict.key(), verdict.valid(), verdict.code().name(), requirements.recordAs(), now);
+        }
+        return verdict;
     }
 
     /**

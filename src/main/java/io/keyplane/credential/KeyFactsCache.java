@@ -41,16 +41,23 @@ public class KeyFactsCache {
         CaffeineCacheMetrics.monitor(registry, unknown, "keyplane.keys.unknown");
     }
 
-    /** The key's facts, or null if no key has this hash. */
-    public Uni<KeyFacts> find(byte[] hash) {
-        var id = HexFormat.of().formatHex(hash);
-        var hit = known.getIfPresent(id);
-        if (hit != null) {
-            return Uni.createFrom().item(hit);
-        }
-        if (unknown.getIfPresent(id) != null) {
-            return Uni.createFrom().nullItem();
-        }
+    /** The cache's name for a key hash. */
+    static String idOf(byte[] hash) {
+        return HexFormat.of().formatHex(hash);
+    }
+
+    /** The key's facts when this replica has them, else null (unknown, or not cached). */
+    KeyFacts cached(String id) {
+        return known.getIfPresent(id);
+    }
+
+    /** True when this replica saw lately that no key has this hash. */
+    boolean knownUnknown(String id) {
+        return unknown.getIfPresent(id) != null;
+    }
+
+    /** Reads the facts from the database and remembers the answer, either way; null if no key has this hash. */
+    Uni<KeyFacts> load(byte[] hash, String id) {
         return repository.findByHash(hash).invoke(facts -> {
             if (facts == null) {
                 unknown.put(id, Boolean.TRUE);

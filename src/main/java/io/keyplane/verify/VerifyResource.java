@@ -19,13 +19,11 @@ import io.keyplane.verify.VerifyDtos.VerifyFailure;
 import io.keyplane.verify.VerifyDtos.VerifyRequest;
 import io.keyplane.verify.VerifyDtos.VerifyResponse;
 import io.keyplane.common.RequestIds;
-import io.keyplane.credential.Caller;
 import io.keyplane.credential.CallerUseNotRecorded;
 import io.keyplane.credential.Permissions;
-import io.micrometer.core.annotation.Timed;
+import io.keyplane.credential.RequestCredentials;
 import io.quarkus.security.PermissionsAllowed;
-import io.quarkus.security.identity.SecurityIdentity;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/v1/keys/verify")
@@ -34,19 +32,16 @@ import io.smallrye.mutiny.Uni;
 public class VerifyResource {
 
     private final VerifyService verifier;
-    private final SecurityIdentity identity;
 
     @Inject
-    VerifyResource(VerifyService verifier, SecurityIdentity identity) {
+    VerifyResource(VerifyService verifier) {
         this.verifier = verifier;
-        this.identity = identity;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @PermissionsAllowed(Permissions.KEYS_VERIFY)
     @CallerUseNotRecorded
-    @Timed(value = "keyplane.verify.duration", histogram = true, description = "Verification latency")
     @Operation(summary = "Verify a key", description = "Needs a ServiceKey with `keys:verify` (or the operator). "
             + "Always 200 for a well-formed request; `code` says why a key is not valid. A key of another workspace "
             + "than the verifier's is NOT_FOUND. A key with `allowed_cidrs` needs `source_ip`. Every verification "
@@ -54,7 +49,8 @@ public class VerifyResource {
     @APIResponse(responseCode = "200", description = "VALID or INSUFFICIENT_SCOPE carry the key's details; other "
             + "codes only `valid` and `code` (RATE_LIMITED adds `rate_limit`)", content = @Content(schema = @Schema(
                     oneOf = { VerifyResponse.class, VerifyFailure.class })))
-    public Uni<Object> verify(@Valid @NotNull VerifyRequest body, HttpServerRequest request) {
-        return verifier.verify(body, Caller.of(identity), RequestIds.of(request));
+    public Uni<Object> verify(@Valid @NotNull VerifyRequest body, RoutingContext rc) {
+        // the caller that authentication put on the request, without the SecurityIdentity proxy: this is the hot path
+        return verifier.verify(body, RequestCredentials.caller(rc), RequestIds.of(rc.request()));
     }
 }
