@@ -4,10 +4,9 @@ import java.time.Clock;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerResponseContext;
-import jakarta.ws.rs.container.ResourceInfo;
 
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
-import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveResourceInfo;
 
 import io.keyplane.common.Problem;
 import io.vertx.ext.web.RoutingContext;
@@ -18,6 +17,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 public class CallerUses {
 
+    private static final String NOT_RECORDED = "keyplane.caller-use-not-recorded";
+
     private final UsageRecorder usage;
     private final Clock clock;
 
@@ -27,28 +28,22 @@ public class CallerUses {
         this.clock = clock;
     }
 
+    /** Runs only for endpoints annotated {@link CallerUseNotRecorded}. */
+    @CallerUseNotRecorded
+    @ServerRequestFilter
+    public void notRecorded(RoutingContext rc) {
+        rc.put(NOT_RECORDED, Boolean.TRUE);
+    }
+
     @ServerResponseFilter
-    public void record(ContainerResponseContext response, ResourceInfo resource, RoutingContext rc) {
+    public void record(ContainerResponseContext response, RoutingContext rc) {
         var key = RequestCredentials.keyUsed(rc);
-        if (key == null || recordsUsesItself(resource)) {
+        if (key == null || rc.get(NOT_RECORDED) != null) {
             return;
         }
         int status = response.getStatus();
         boolean success = status < 400;
         var code = !success && response.getEntity() instanceof Problem problem ? problem.code() : String.valueOf(status);
         usage.record(key, success, code, RequestCredentials.originOf(rc.request()), clock.instant());
-    }
-
-    /** Read from the matched endpoint's annotations, which RESTEasy Reactive looks up once per endpoint. */
-    private static boolean recordsUsesItself(ResourceInfo resource) {
-        if (!(resource instanceof ResteasyReactiveResourceInfo endpoint) || endpoint.getResourceClass() == null) {
-            return false; // no endpoint matched (404, 405)
-        }
-        for (var annotation : endpoint.getAnnotations()) {
-            if (annotation.annotationType() == CallerUseNotRecorded.class) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -309,6 +309,20 @@ class VerifyResourceTest {
     }
 
     @Test
+    void aVerificationIsAUseOfTheVerifiedKeyNotOfTheGatewayKey() {
+        var gateway = ws.createKey(Map.of("name", "gateway", "kind", "service", "scopes", List.of("keys:verify")));
+        var k = key().getString("key");
+        given().auth().oauth2(gateway.getString("key")).contentType(ContentType.JSON).body(Map.of("key", k))
+                .post("/api/v1/keys/verify").then().statusCode(200).body("code", is("VALID"));
+        // then one management call with the gateway key: once it is recorded, the verification above would be too
+        given().auth().oauth2(gateway.getString("key")).header("X-Request-Id", "gateway-whoami")
+                .get("/api/v1/whoami").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().auth().oauth2(ws.ownerKey())
+                .get(ws.path("/api-keys/" + gateway.getString("id") + "/usage")).then().statusCode(200)
+                .body("request_id", is(List.of("gateway-whoami"))).body("path", is(List.of("/api/v1/whoami"))));
+    }
+
+    @Test
     void verifyMetricsMoveAfterAVerification() {
         var k = key().getString("key");
         double before = metric("keyplane_verify_requests_total{code=\"VALID\"");
