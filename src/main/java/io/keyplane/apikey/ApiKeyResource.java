@@ -42,6 +42,7 @@ import io.keyplane.apikey.ApiKeyDtos.UpdateApiKeyRequest;
 import io.keyplane.common.JsonBodies;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.PageRequest;
+import io.keyplane.common.SecretResponse;
 import io.keyplane.credential.Caller;
 import io.keyplane.credential.KeyKind;
 import io.keyplane.credential.Permissions;
@@ -88,6 +89,7 @@ public class ApiKeyResource {
         return keys.list(workspaceId, filter, page).map(p -> p.toResponse(uri));
     }
 
+    @SecretResponse
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
@@ -160,6 +162,7 @@ public class ApiKeyResource {
         return keys.resume(workspaceId, keyId, Caller.of(identity));
     }
 
+    @SecretResponse
     @POST
     @Path("/{keyId}/rotate")
     @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
@@ -179,6 +182,7 @@ public class ApiKeyResource {
                         .path("/api/v1/workspaces/{ws}/api-keys/{id}").build(workspaceId, next.id())).entity(next).build());
     }
 
+    @SecretResponse
     @GET
     @Path("/{keyId}/reveal")
     @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)

@@ -104,6 +104,10 @@ public class ApiKeyService {
             return Uni.createFrom().failure(KeyplaneException.validation("service_account_id",
                     "is required when the operator creates a key"));
         }
+        if (!accountId.equals(caller.serviceAccountId())) {
+            // a key on another account acts as that account: only who may manage accounts may mint one
+            caller.requireScope(Permissions.SERVICE_ACCOUNTS_WRITE);
+        }
         return account(workspaceId, accountId)
                 .chain(account -> grants(workspaceId, body.scopes(), account, kind, caller)
                         .map(granted -> issuer.issue(new KeyIssuer.Spec(workspaceId, account.id(), body.name().trim(),

@@ -23,7 +23,8 @@ public class OpenApiProblems implements OASFilter {
             "400", "`validation_failed` (malformed JSON, unknown field, wrong type, bad id), `workspace_header_mismatch`",
             "401", "`missing_credentials`, `invalid_token`, `key_revoked`, `key_expired`, `key_paused`, "
                     + "`service_account_disabled`; with `WWW-Authenticate: Bearer realm=\"keyplane\", error=\"invalid_token\"`",
-            "403", "`service_key_required`, `insufficient_scope` (lists `required_scopes`), `workspace_mismatch`",
+            "403", "`service_key_required`, `insufficient_scope` (lists `required_scopes`), `workspace_mismatch`, "
+                    + "`ip_not_allowed` (the key's `allowed_cidrs` exclude the client)",
             "413", "`payload_too_large`: bodies are limited to 64 KiB",
             "429", "`rate_limited`, with `Retry-After`",
             "500", "`internal_error`: a bug; quote `request_id`");

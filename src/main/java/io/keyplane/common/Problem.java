@@ -38,6 +38,7 @@ public record Problem(
             case "service_key_required" -> "A ServiceKey is required";
             case "insufficient_scope" -> "Insufficient permissions for operation";
             case "workspace_mismatch" -> "Credential belongs to another workspace";
+            case "ip_not_allowed" -> "Key not allowed from this address";
             case "workspace_header_mismatch" -> "X-Workspace-ID does not match the path";
             case "not_found" -> "Resource not found";
             case "method_not_allowed" -> "Method not allowed";

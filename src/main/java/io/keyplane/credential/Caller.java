@@ -52,6 +52,13 @@ public record Caller(KeyFacts key) {
         return isOperator() ? null : key.serviceAccountId();
     }
 
+    /** 403 {@code insufficient_scope} naming {@code scope} unless the caller (or the operator) holds it. */
+    public void requireScope(String scope) {
+        if (!isOperator() && !Permissions.anyCovers(key.effectiveScopes(), scope)) {
+            throw KeyplaneException.insufficientScope(java.util.List.of(scope));
+        }
+    }
+
     /**
      * No escalation through delegation: granting management permissions (to an account or a ServiceKey), or
      * changing an account or ServiceKey that holds them, needs the caller to hold them too. Data-plane scopes are

@@ -6,8 +6,14 @@ import java.util.Optional;
 
 import io.netty.util.NetUtil;
 
-/** An IPv4 or IPv6 network in CIDR form. Parsing never resolves names: only address literals are accepted. */
+/**
+ * An IPv4 or IPv6 network in CIDR form. Parsing never resolves names: only address literals are accepted. An
+ * IPv4-mapped IPv6 network ({@code ::ffff:10.1.2.3}, {@code ::ffff:10.0.0.0/104}) is the IPv4 network it maps.
+ */
 public record Cidr(byte[] network, int prefix) {
+
+    /** Stands for a stored rule that no longer parses: it contains no address, so the key is refused everywhere. */
+    public static final Cidr UNREADABLE = new Cidr(new byte[0], 0);
 
     public static Optional<Cidr> parse(String text) {
         if (text == null || text.isBlank() || text.length() > 64) {
@@ -29,6 +35,13 @@ public record Cidr(byte[] network, int prefix) {
             if (prefix > max) {
                 return Optional.empty();
             }
+        }
+        if (address.length == 16 && isV4Mapped(address)) {
+            if (prefix < 96) {
+                return Optional.empty(); // reaches beyond the mapped range: no IPv4 network says that
+            }
+            address = java.util.Arrays.copyOfRange(address, 12, 16);
+            prefix -= 96;
         }
         return Optional.of(new Cidr(mask(address, prefix), prefix));
     }

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -23,23 +24,29 @@ import io.smallrye.mutiny.Uni;
 @Singleton
 public class KeyCheck {
 
-    /** The verify codes of API.md section 5, in the order the checks run. */
+    /** The verify codes of API.md sections 5 and 9, in the order the checks run. */
     public enum Code {
-        VALID, NOT_FOUND, REVOKED, EXPIRED, PAUSED, DISABLED, IP_NOT_ALLOWED, INSUFFICIENT_SCOPE, RATE_LIMITED
+        VALID, NOT_FOUND, KIND_NOT_ALLOWED, REVOKED, EXPIRED, PAUSED, DISABLED, IP_NOT_ALLOWED, INSUFFICIENT_SCOPE,
+        RATE_LIMITED
     }
 
     /**
      * What a use must satisfy. {@code workspaceId} null: any workspace (another workspace's key is NOT_FOUND).
-     * {@code sourceIp} is checked against the key's CIDRs when {@code cidrBound}. {@code recordAs} null: the
-     * caller records the use itself, once it knows the outcome (authentication records it from the response).
+     * {@code kinds} null: any kind. {@code sourceIp} is checked against the key's CIDRs when {@code cidrBound}.
+     * {@code recordAs} null: the caller records the use itself, once it knows the outcome (authentication records
+     * it from the response).
      */
-    public record Requirements(UUID workspaceId, List<String> scopes, boolean cidrBound, String sourceIp,
-            Origin recordAs) {
+    public record Requirements(UUID workspaceId, Set<KeyKind> kinds, List<String> scopes, boolean cidrBound,
+            String sourceIp, Origin recordAs) {
 
-        static final Requirements AUTHENTICATION = new Requirements(null, List.of(), false, null, null);
+        /** A bearer token, used from {@code clientAddress}: any kind, any workspace, within the key's CIDRs. */
+        static Requirements authentication(String clientAddress) {
+            return new Requirements(null, null, List.of(), true, clientAddress, null);
+        }
 
-        public static Requirements verification(UUID workspaceId, List<String> scopes, String sourceIp, Origin origin) {
-            return new Requirements(workspaceId, scopes, true, sourceIp, origin);
+        public static Requirements verification(UUID workspaceId, Set<KeyKind> kinds, List<String> scopes,
+                String sourceIp, Origin origin) {
+            return new Requirements(workspaceId, kinds, scopes, true, sourceIp, origin);
         }
     }
 
@@ -96,19 +103,23 @@ public class KeyCheck {
     }
 
     /**
-     * The caller behind a bearer token: the operator, or a usable key whose use counts against its rate limit.
-     * Fails with {@link CredentialRefused}: 401 with the contract's code, or 429.
+     * The caller behind a bearer token used from {@code clientAddress}: the operator, or a usable key whose use
+     * counts against its rate limit. Fails with {@link CredentialRefused}: 401 with the contract's code, 403
+     * {@code ip_not_allowed} outside the key's CIDRs, or 429.
      */
-    public Uni<Caller> authenticate(String token) {
+    public Uni<Caller> authenticate(String token, String clientAddress) {
         if (isOperatorToken(token)) {
             return Uni.createFrom().item(Caller.operator());
         }
-        return check(token, Requirements.AUTHENTICATION).map(this::callerOf);
+        return check(token, Requirements.authentication(clientAddress)).map(this::callerOf);
     }
 
     private Verdict decide(KeyFacts key, Requirements requirements, Instant now) {
         if (key == null || (requirements.workspaceId() != null && !key.workspaceId().equals(requirements.workspaceId()))) {
             return Verdict.NOT_FOUND;
+        }
+        if (requirements.kinds() != null && !requirements.kinds().contains(key.kind())) {
+            return new Verdict(Code.KIND_NOT_ALLOWED, key, null, null);
         }
         var denial = key.denial(now);
         if (denial != null) {
@@ -129,6 +140,8 @@ public class KeyCheck {
             case VALID -> Caller.of(verdict.key());
             case NOT_FOUND -> throw new CredentialRefused(KeyplaneException.unauthenticated("invalid_token",
                     "The bearer token is not a valid Keyplane credential"), null);
+            case IP_NOT_ALLOWED -> throw new CredentialRefused(KeyplaneException.forbidden("ip_not_allowed",
+                    "The key may not be used from this address"), verdict.key());
             case RATE_LIMITED -> throw new CredentialRefused(KeyplaneException.rateLimited(
                     verdict.rate().retryAfterSeconds(clock.instant())), verdict.key());
             default -> throw new CredentialRefused(KeyplaneException.unauthenticated(verdict.denial().authCode,

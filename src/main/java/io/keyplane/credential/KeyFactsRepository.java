@@ -8,6 +8,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -56,13 +57,26 @@ public class KeyFactsRepository {
                 Permissions.effective(list(row.getArrayOfStrings("scopes")), list(row.getArrayOfStrings("account_scopes"))),
                 row.getString("account_status"), row.getString("workspace_status"),
                 expires == null ? null : expires.toInstant(), row.getInteger("rate_limit"),
-                row.getInteger("rate_window_seconds"), cidrs(row.getArrayOfStrings("allowed_cidrs")),
+                row.getInteger("rate_window_seconds"), cidrs(row.getUUID("id"), row.getArrayOfStrings("allowed_cidrs")),
                 row.getString("meta"));
     }
 
-    /** Parsed once here, so the cached facts spare verification the parsing (stored values are canonical). */
-    private static List<Cidr> cidrs(String[] values) {
-        return list(values).stream().map(Cidr::parse).flatMap(java.util.Optional::stream).toList();
+    /**
+     * Parsed once here, so the cached facts spare verification the parsing. A stored rule that does not parse
+     * (written by an older release, or by hand) fails closed: the key is refused from every address.
+     */
+    private static List<Cidr> cidrs(UUID keyId, String[] values) {
+        var parsed = new java.util.ArrayList<Cidr>();
+        for (var value : list(values)) {
+            var cidr = Cidr.parse(value);
+            if (cidr.isEmpty()) {
+                Log.warnf("Key %s has an allowed_cidrs entry that does not parse: refused everywhere until it is fixed",
+                        keyId);
+                return List.of(Cidr.UNREADABLE);
+            }
+            parsed.add(cidr.get());
+        }
+        return List.copyOf(parsed);
     }
 
     private static List<String> list(String[] values) {

@@ -45,7 +45,8 @@ public class KeyIdentityProvider implements IdentityProvider<KeyCredentialReques
     public Uni<SecurityIdentity> authenticate(KeyCredentialRequest request, AuthenticationRequestContext context) {
         var rc = HttpSecurityUtils.getRoutingContextAttribute(request);
         var workspaceHeader = rc == null ? null : rc.request().getHeader(WORKSPACE_HEADER);
-        return keyCheck.authenticate(request.token())
+        var clientAddress = rc == null ? null : RequestCredentials.clientAddress(rc.request());
+        return keyCheck.authenticate(request.token(), clientAddress)
                 .<SecurityIdentity>map(caller -> QuarkusSecurityIdentity.builder()
                         .setPrincipal(new QuarkusPrincipal(caller.actorId()))
                         .addAttribute(Caller.IDENTITY_ATTRIBUTE, caller)

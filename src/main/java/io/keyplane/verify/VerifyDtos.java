@@ -30,7 +30,10 @@ public final class VerifyDtos {
             String sourceIp,
             @Size(max = 16) String method,
             @Size(max = 2048) String path,
-            @Size(max = 512) String userAgent) {
+            @Size(max = 512) String userAgent,
+            @Size(min = 1, max = 3) @Schema(description = "Kinds of key this check accepts; default `[\"api\", "
+                    + "\"ingest\"]`. A ServiceKey is a management credential: list `service` to accept one.")
+            List<@NotNull KeyKind> kinds) {
     }
 
     @Schema(name = "VerifyRateLimit")
@@ -56,8 +59,8 @@ public final class VerifyDtos {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record VerifyFailure(
             boolean valid,
-            @Schema(enumeration = { "NOT_FOUND", "REVOKED", "EXPIRED", "PAUSED", "DISABLED", "RATE_LIMITED",
-                    "IP_NOT_ALLOWED" }) String code,
+            @Schema(enumeration = { "NOT_FOUND", "KIND_NOT_ALLOWED", "REVOKED", "EXPIRED", "PAUSED", "DISABLED",
+                    "IP_NOT_ALLOWED", "RATE_LIMITED" }) String code,
             RateLimitStatus rateLimit) {
     }
 

@@ -3,6 +3,7 @@ package io.keyplane.verify;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
@@ -14,6 +15,7 @@ import io.keyplane.credential.Caller;
 import io.keyplane.credential.KeyCheck;
 import io.keyplane.credential.KeyCheck.Code;
 import io.keyplane.credential.KeyCheck.Verdict;
+import io.keyplane.credential.KeyKind;
 import io.keyplane.credential.Origin;
 import io.keyplane.credential.Permissions;
 import io.keyplane.credential.RateLimiter;
@@ -32,6 +34,9 @@ import io.smallrye.mutiny.Uni;
  */
 @Singleton
 public class VerifyService {
+
+    /** The kinds a verification accepts unless it says otherwise: ServiceKeys manage, they do not call APIs. */
+    static final Set<KeyKind> DATA_PLANE = Set.of(KeyKind.API, KeyKind.INGEST);
 
     private final KeyCheck keyCheck;
     private final Map<Code, Counter> verifications = new EnumMap<>(Code.class);
@@ -53,8 +58,9 @@ public class VerifyService {
         validateRequiredScopes(required);
         var origin = new Origin(request.method(), request.path(), request.sourceIp(), request.userAgent(), requestId);
         long start = System.nanoTime();
-        return keyCheck.check(request.key(), KeyCheck.Requirements.verification(verifier.workspaceId(), required,
-                request.sourceIp(), origin))
+        var kinds = request.kinds() == null ? DATA_PLANE : Set.copyOf(request.kinds());
+        return keyCheck.check(request.key(), KeyCheck.Requirements.verification(verifier.workspaceId(), kinds,
+                required, request.sourceIp(), origin))
                 .map(verdict -> {
                     verifications.get(verdict.code()).increment();
                     latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);

@@ -26,6 +26,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
+import io.keyplane.common.SecretResponse;
 import io.keyplane.credential.Caller;
 import io.keyplane.credential.KeyChanges;
 import io.keyplane.credential.Permissions;
@@ -55,6 +56,7 @@ public class WorkspaceResource {
     }
 
     @POST
+    @SecretResponse
     @Consumes(MediaType.APPLICATION_JSON)
     @PermissionsAllowed(Permissions.OPERATOR)
     @Operation(summary = "Create a workspace (operator only)",

@@ -292,7 +292,11 @@ class ApiKeyResourceTest {
                 .then().statusCode(200).body("expires_at", nullValue()).body("rate_limit", nullValue()).body("name", is("new"));
         var hashAfter = TestDatabase.query("select key_hash from api_key where id = ?", id).get(0).get("key_hash");
         org.junit.jupiter.api.Assertions.assertArrayEquals((byte[]) hashBefore, (byte[]) hashAfter);
-        given().auth().oauth2(created.getString("key")).get("/api/v1/whoami").then().statusCode(200);
+        // the same secret still works, from inside the new allowed_cidrs only
+        given().header("X-Forwarded-For", "10.1.2.3").auth().oauth2(created.getString("key")).get("/api/v1/whoami")
+                .then().statusCode(200);
+        given().auth().oauth2(created.getString("key")).get("/api/v1/whoami")
+                .then().statusCode(403).body("code", is("ip_not_allowed"));
     }
 
     @Test
@@ -359,8 +363,8 @@ class ApiKeyResourceTest {
         owner().get(ws.path("/api-keys/" + oldId)).then()
                 .body("status", is("revoked")).body("replaced_by", is(next.getString("id")));
         given().auth().oauth2(old.getString("key")).get("/api/v1/whoami").then().statusCode(401).body("code", is("key_revoked"));
-        given().auth().oauth2(next.getString("key")).get("/api/v1/whoami").then().statusCode(200)
-                .body("key_id", is(next.getString("id")));
+        given().header("X-Forwarded-For", "10.9.9.9").auth().oauth2(next.getString("key")).get("/api/v1/whoami")
+                .then().statusCode(200).body("key_id", is(next.getString("id")));
     }
 
     @Test
@@ -466,6 +470,43 @@ class ApiKeyResourceTest {
         // data-plane keys with data scopes are fine
         as(writer).body(body("name", "app", "scopes", List.of("database:read"))).post(ws.path("/api-keys"))
                 .then().statusCode(201);
+    }
+
+    @Test
+    void keysWriteAloneCannotIssueAKeyOnAnotherAccount() {
+        var limited = owner().body(body("name", "ci", "scopes", List.of("keys:write", "database:read")))
+                .post(ws.path("/service-accounts")).then().statusCode(201).extract().path("id");
+        var writer = ws.createKey(body("name", "ci key", "kind", "service", "service_account_id", limited,
+                "scopes", List.of("keys:write"))).getString("key");
+        // the owner account holds workspace:admin: an api key on it would verify VALID for anything
+        as(writer).body(body("name", "borrowed", "service_account_id", ws.ownerAccountId())).post(ws.path("/api-keys"))
+                .then().statusCode(403).contentType("application/problem+json").body("code", is("insufficient_scope"))
+                .body("required_scopes", is(List.of("service_accounts:write")));
+        owner().get(ws.path("/api-keys?service_account_id=" + ws.ownerAccountId())).then()
+                .body("name", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("borrowed")));
+        // its own account, named or not, is fine
+        as(writer).body(body("name", "own", "service_account_id", limited, "scopes", List.of("database:read")))
+                .post(ws.path("/api-keys")).then().statusCode(201);
+        as(writer).body(body("name", "own too", "scopes", List.of("database:read"))).post(ws.path("/api-keys"))
+                .then().statusCode(201).body("service_account_id", is(limited));
+        // and who may manage accounts may issue on them
+        var manager = ws.createKey(body("name", "manager", "kind", "service", "scopes",
+                List.of("keys:write", "service_accounts:write"))).getString("key");
+        as(manager).body(body("name", "issued for ci", "service_account_id", limited)).post(ws.path("/api-keys"))
+                .then().statusCode(201).body("service_account_id", is(limited));
+    }
+
+    @Test
+    void responsesThatCarryAPlainKeyAreNeverCached() {
+        var created = owner().body(body("name", "k", "kind", "ingest")).post(ws.path("/api-keys"))
+                .then().statusCode(201).header("Cache-Control", "no-store").extract().jsonPath();
+        owner().get(ws.path("/api-keys/" + created.getString("id") + "/reveal"))
+                .then().statusCode(200).header("Cache-Control", "no-store");
+        owner().post(ws.path("/api-keys/" + created.getString("id") + "/rotate"))
+                .then().statusCode(201).header("Cache-Control", "no-store");
+        given().auth().oauth2(TestWorkspace.OPERATOR).contentType(ContentType.JSON).body(Map.of("name", "w"))
+                .post("/api/v1/workspaces").then().statusCode(201).header("Cache-Control", "no-store");
+        owner().get(ws.path("/api-keys")).then().statusCode(200).header("Cache-Control", org.hamcrest.Matchers.nullValue());
     }
 
     @Test

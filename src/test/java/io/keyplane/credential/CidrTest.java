@@ -32,6 +32,22 @@ class CidrTest {
     }
 
     @Test
+    void anIpv4MappedNetworkIsTheIpv4NetworkItMaps() {
+        assertEquals("10.1.2.3/32", cidr("::ffff:10.1.2.3").toString());
+        assertEquals("10.0.0.0/8", cidr("::ffff:10.1.2.3/104").toString());
+        assertEquals("10.1.2.3/32", cidr(cidr("::ffff:10.1.2.3").toString()).toString(), "stored form parses again");
+        assertTrue(cidr("::ffff:10.1.2.3").contains("10.1.2.3"));
+        assertFalse(cidr("::ffff:10.1.2.3").contains("8.8.8.8"));
+        assertEquals(Optional.empty(), Cidr.parse("::ffff:10.1.2.3/95"), "wider than the mapped range");
+    }
+
+    @Test
+    void anUnreadableRuleContainsNothing() {
+        assertFalse(Cidr.UNREADABLE.contains("8.8.8.8"));
+        assertFalse(Cidr.UNREADABLE.contains("::1"));
+    }
+
+    @Test
     void containsAtTheEdges() {
         var net = cidr("203.0.113.0/24");
         assertTrue(net.contains("203.0.113.0"));

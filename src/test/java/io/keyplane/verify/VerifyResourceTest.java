@@ -309,6 +309,29 @@ class VerifyResourceTest {
     }
 
     @Test
+    void aServiceKeyIsNotAcceptedOnTheDataPlaneUnlessTheCheckAsksForIt() {
+        var svc = ws.createKey(Map.of("name", "mgmt", "kind", "service", "scopes", List.of("keys:read")));
+        verify(Map.of("key", svc.getString("key"))).statusCode(200)
+                .body("valid", is(false)).body("code", is("KIND_NOT_ALLOWED"))
+                .body("key_id", nullValue()).body("scopes", nullValue()).body("meta", nullValue());
+        verify(Map.of("key", svc.getString("key"), "kinds", List.of("service"))).body("code", is("VALID"))
+                .body("key_id", is(svc.getString("id")));
+        var ingest = ws.createKey(Map.of("name", "pipe", "kind", "ingest")).getString("key");
+        verify(Map.of("key", ingest)).body("code", is("VALID"));
+        verify(Map.of("key", ingest, "kinds", List.of("api"))).body("code", is("KIND_NOT_ALLOWED"));
+        verify(Map.of("key", ingest, "kinds", List.of())).statusCode(400).body("code", is("validation_failed"));
+        verify(Map.of("key", ingest, "kinds", List.of("root"))).statusCode(400).body("code", is("validation_failed"));
+    }
+
+    @Test
+    void theKindIsCheckedBeforeTheKeysState() {
+        var svc = ws.createKey(Map.of("name", "mgmt", "kind", "service", "scopes", List.of("keys:read")));
+        given().auth().oauth2(ws.ownerKey()).delete(ws.path("/api-keys/" + svc.getString("id"))).then().statusCode(200);
+        verify(Map.of("key", svc.getString("key"))).body("code", is("KIND_NOT_ALLOWED"));
+        verify(Map.of("key", svc.getString("key"), "kinds", List.of("service"))).body("code", is("REVOKED"));
+    }
+
+    @Test
     void aVerificationIsAUseOfTheVerifiedKeyNotOfTheGatewayKey() {
         var gateway = ws.createKey(Map.of("name", "gateway", "kind", "service", "scopes", List.of("keys:verify")));
         var k = key().getString("key");
