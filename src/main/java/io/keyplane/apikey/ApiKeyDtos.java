@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
+import io.keyplane.common.PlainText;
 import io.keyplane.credential.KeyKind;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -35,7 +36,7 @@ public final class ApiKeyDtos {
 
     @Schema(name = "CreateApiKeyRequest")
     public record CreateApiKeyRequest(
-            @NotBlank @Size(max = 200) @Schema(example = "CI/CD Pipeline Key") String name,
+            @NotBlank @Size(max = 200) @PlainText @Schema(example = "CI/CD Pipeline Key") String name,
             @Schema(description = "Default `api`") KeyKind kind,
             @Schema(description = "Default: the caller's own service account (required for the operator)")
             UUID serviceAccountId,
@@ -56,7 +57,7 @@ public final class ApiKeyDtos {
             + "may be null to remove them. The secret never changes: rotate for that.")
     @RegisterForReflection // read through JsonBodies, not as a REST parameter: the native image needs it registered
     public record UpdateApiKeyRequest(
-            @Size(min = 1, max = 200) String name,
+            @Size(min = 1, max = 200) @PlainText String name,
             @Size(max = 100) List<@NotNull @Size(max = 100) String> scopes,
             Instant expiresAt,
             @Valid RateLimit rateLimit,

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.keyplane.common.PlainText;
 import io.keyplane.credential.Permissions;
 
 public final class ScopeDtos {
@@ -20,7 +21,7 @@ public final class ScopeDtos {
             @NotNull @Size(max = Permissions.MAX_NAME_LENGTH)
             @Pattern(regexp = "^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$", message = "must look like resource:action")
             @Schema(example = "database:read") String name,
-            @Size(max = 500) String description) {
+            @Size(max = 500) @PlainText String description) {
     }
 
     @Schema(name = "Scope")

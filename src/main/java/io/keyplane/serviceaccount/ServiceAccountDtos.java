@@ -10,6 +10,8 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.keyplane.common.PlainText;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Wire records of the service account endpoints (API.md section 3). */
@@ -20,8 +22,8 @@ public final class ServiceAccountDtos {
 
     @Schema(name = "CreateServiceAccountRequest")
     public record CreateServiceAccountRequest(
-            @NotBlank @Size(max = 200) String name,
-            @Size(max = 1000) String description,
+            @NotBlank @Size(max = 200) @PlainText String name,
+            @Size(max = 1000) @PlainText String description,
             @Size(max = 100) @Schema(description = "Grants: scope names or `resource:*`; default none")
             List<@Size(max = 100) String> scopes) {
     }
@@ -31,8 +33,8 @@ public final class ServiceAccountDtos {
             + "`service_account_disabled`.")
     @RegisterForReflection // read through JsonBodies, not as a REST parameter: the native image needs it registered
     public record UpdateServiceAccountRequest(
-            @Size(min = 1, max = 200) String name,
-            @Size(max = 1000) String description,
+            @Size(min = 1, max = 200) @PlainText String name,
+            @Size(max = 1000) @PlainText String description,
             @Size(max = 100) List<@Size(max = 100) String> scopes,
             @Pattern(regexp = "active|disabled", message = "must be active or disabled") String status) {
     }

@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Size;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.keyplane.apikey.ApiKeyDtos.ApiKeyResponse;
+import io.keyplane.common.PlainText;
 import io.keyplane.serviceaccount.ServiceAccountDtos.ServiceAccountResponse;
 
 /** Wire records of the workspace endpoints (API.md section 3). */
@@ -18,11 +19,11 @@ public final class WorkspaceDtos {
     }
 
     @Schema(name = "CreateWorkspaceRequest")
-    public record CreateWorkspaceRequest(@NotBlank @Size(max = 200) String name) {
+    public record CreateWorkspaceRequest(@NotBlank @Size(max = 200) @PlainText String name) {
     }
 
     @Schema(name = "UpdateWorkspaceRequest", description = "Fields left out stay as they are")
-    public record UpdateWorkspaceRequest(@Size(min = 1, max = 200) String name) {
+    public record UpdateWorkspaceRequest(@Size(min = 1, max = 200) @PlainText String name) {
     }
 
     @Schema(name = "Workspace")

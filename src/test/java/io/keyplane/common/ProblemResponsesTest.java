@@ -140,4 +140,48 @@ class ProblemResponsesTest {
                 .when().post("/api/v1/workspaces")
                 .then().statusCode(not(500));
     }
+
+    @Test
+    void aChunkedBodyOver64KiBIs413TooAndCreatesNothing() {
+        var name = "chunked-" + System.nanoTime();
+        var big = ("{\"name\":\"" + name + "\",\"x\":\"" + "x".repeat(70 * 1024) + "\"}").getBytes();
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON)
+                .body(new java.io.ByteArrayInputStream(big)) // a stream: sent chunked, with no Content-Length
+                .when().post("/api/v1/workspaces")
+                .then().statusCode(413).contentType("application/problem+json").body("code", is("payload_too_large"));
+        org.junit.jupiter.api.Assertions.assertEquals(0,
+                io.keyplane.support.TestDatabase.query("select 1 from workspace where name = ?", name).size());
+    }
+
+    @Test
+    void aValueOfTheWrongTypeIs400NotCoerced() {
+        for (var body : new String[] { "{\"name\": 5}", "{\"name\": true}", "{\"name\": 1.5}" }) {
+            given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body(body)
+                    .when().post("/api/v1/workspaces")
+                    .then().statusCode(400).contentType("application/problem+json").body("code", is("validation_failed"))
+                    .body("errors[0].field", is("name"));
+        }
+        var ws = TestWorkspace.create();
+        given().auth().oauth2(ws.ownerKey()).contentType(ContentType.JSON)
+                .body("{\"name\": \"k\", \"expires_in_days\": \"30\"}").when().post(ws.path("/api-keys"))
+                .then().statusCode(400).body("errors[0].field", is("expires_in_days"));
+    }
+
+    @Test
+    void controlCharactersInNamesAre400() {
+        var ws = TestWorkspace.create();
+        for (var name : new String[] { "\u0000", "a\nb", "bell\u0007", "esc\u001b[31m", "c1\u0085" }) {
+            given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body(java.util.Map.of("name", name))
+                    .when().post("/api/v1/workspaces")
+                    .then().statusCode(400).body("code", is("validation_failed")).body("errors[0].field", is("name"));
+            given().auth().oauth2(ws.ownerKey()).contentType(ContentType.JSON).body(java.util.Map.of("name", name))
+                    .when().post(ws.path("/api-keys"))
+                    .then().statusCode(400).body("errors[0].field", is("name"));
+            given().auth().oauth2(ws.ownerKey()).contentType(ContentType.JSON).body(java.util.Map.of("name", name))
+                    .when().post(ws.path("/service-accounts"))
+                    .then().statusCode(400).body("errors[0].field", is("name"));
+        }
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body(java.util.Map.of("name", "Ünïcødé ✓ 名前"))
+                .when().post("/api/v1/workspaces").then().statusCode(201).body("name", is("Ünïcødé ✓ 名前"));
+    }
 }
