@@ -94,8 +94,9 @@ public class ApiKeyResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
     @Operation(summary = "Create an API key", description = "Needs `keys:write`. The plain `key` is in this response "
-            + "only. Send `Idempotency-Key` to make retries safe: for 24 h the same key and body return the first "
-            + "result, a different body is 422 `idempotency_key_reused`. Creating a ServiceKey with management "
+            + "only. Send `Idempotency-Key` to make retries safe: for 24 h the same calling key, Idempotency-Key and "
+            + "body return the first result (authorised again), a different body is 422 `idempotency_key_reused`; "
+            + "another caller's Idempotency-Key never replays yours. Creating a ServiceKey with management "
             + "permissions needs the caller to hold them.")
     @APIResponse(responseCode = "201", description = "Created, with `key`")
     @APIResponse(responseCode = "422", description = "`scope_exceeds_account`, `unknown_scope`, `unprocessable` "

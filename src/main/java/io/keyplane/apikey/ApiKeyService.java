@@ -72,12 +72,14 @@ public class ApiKeyService {
     /** The response carries the plain {@code key}, once (or again to the same Idempotency-Key within 24 h). */
     @WithTransaction
     public Uni<ApiKeyResponse> create(UUID workspaceId, CreateApiKeyRequest body, Caller caller, String idempotencyKey) {
+        var callerId = caller.isOperator() ? Caller.OPERATOR_ID : caller.keyId().toString();
         Uni<IssuedKey> created = idempotencyKey == null ? issue(workspaceId, body, caller)
-                : idempotency.claim(workspaceId, idempotencyKey, json.write(body)).chain(replay -> replay != null
+                : idempotency.claim(workspaceId, callerId, idempotencyKey, json.write(body)).chain(replay -> replay != null
                         ? keys.findInWorkspace(workspaceId, replay.keyId(), LockModeType.NONE)
+                                .invoke(k -> requireMayIssue(k, caller)) // what the caller may do can have changed
                                 .map(k -> new IssuedKey(k, replay.plainKey()))
                         : issue(workspaceId, body, caller)
-                                .call(issued -> idempotency.complete(workspaceId, idempotencyKey, issued)));
+                                .call(issued -> idempotency.complete(workspaceId, callerId, idempotencyKey, issued)));
         return created.map(issued -> ApiKeyResponse.issued(issued, clock.instant()));
     }
 
@@ -104,10 +106,7 @@ public class ApiKeyService {
             return Uni.createFrom().failure(KeyplaneException.validation("service_account_id",
                     "is required when the operator creates a key"));
         }
-        if (!accountId.equals(caller.serviceAccountId())) {
-            // a key on another account acts as that account: only who may manage accounts may mint one
-            caller.requireScope(Permissions.SERVICE_ACCOUNTS_WRITE);
-        }
+        requireMayIssueOn(accountId, caller);
         return account(workspaceId, accountId)
                 .chain(account -> grants(workspaceId, body.scopes(), account, kind, caller)
                         .map(granted -> issuer.issue(new KeyIssuer.Spec(workspaceId, account.id(), body.name().trim(),
@@ -316,6 +315,19 @@ public class ApiKeyService {
                 caller.requireMayGrant(granted);
             }
         });
+    }
+
+    /** A key on another account acts as that account: only who may manage accounts may issue one. */
+    private static void requireMayIssueOn(UUID accountId, Caller caller) {
+        if (!accountId.equals(caller.serviceAccountId())) {
+            caller.requireScope(Permissions.SERVICE_ACCOUNTS_WRITE);
+        }
+    }
+
+    /** Everything issuing {@code k} needed, asked again (an idempotent replay hands over its plain key). */
+    private static void requireMayIssue(ApiKey k, Caller caller) {
+        requireMayIssueOn(k.serviceAccountId, caller);
+        requireManageable(k, caller);
     }
 
     /** A ServiceKey with management permissions can only be changed by a caller holding them too. */

@@ -11,12 +11,17 @@ import jakarta.inject.Inject;
 
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.SecretBox;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Idempotency-Key for key creation, per workspace, for 24 hours. Runs inside the creating transaction: the
- * claim is an insert-if-absent, so a concurrent retry waits for the first request's commit and then replays it.
- * What is kept to replay (the key id and its plain value) is sealed with AES-GCM, never stored in clear.
+ * Idempotency-Key for key creation, per (workspace, calling key, Idempotency-Key), for 24 hours: one caller's
+ * retry can never replay what another caller created. Runs inside the creating transaction: the claim is an
+ * insert-if-absent, so a concurrent retry waits for the first request's commit and then replays it. What is kept
+ * to replay (the key id and its plain value) is sealed with AES-GCM, bound to its record, never stored in clear.
+ * Records older than 24 hours are purged every {@code keyplane.idempotency.purge-interval}.
  */
 @ApplicationScoped
 public class Idempotency {
@@ -43,34 +48,47 @@ public class Idempotency {
         }
     }
 
-    /** Null when this request is the first with the key (and now owns it), else the first request's result. */
-    public Uni<Replay> claim(UUID workspaceId, String idempotencyKey, String requestJson) {
+    /**
+     * Null when this request is the caller's first with the key (and now owns it), else the result of the caller's
+     * first request. {@code caller}: the calling key's id, or "operator".
+     */
+    public Uni<Replay> claim(UUID workspaceId, String caller, String idempotencyKey, String requestJson) {
         var fingerprint = sha256(requestJson);
-        return records.deleteExpired(workspaceId, idempotencyKey)
-                .chain(() -> records.claim(workspaceId, idempotencyKey, fingerprint))
+        return records.deleteExpired(workspaceId, caller, idempotencyKey)
+                .chain(() -> records.claim(workspaceId, caller, idempotencyKey, fingerprint))
                 .chain(claimed -> claimed ? Uni.createFrom().nullItem()
-                        : records.find(workspaceId, idempotencyKey)
-                                .map(stored -> replayOf(stored, workspaceId, idempotencyKey, fingerprint)));
+                        : records.find(workspaceId, caller, idempotencyKey)
+                                .map(stored -> replayOf(stored, workspaceId, caller, idempotencyKey, fingerprint)));
     }
 
-    public Uni<Void> complete(UUID workspaceId, String idempotencyKey, IssuedKey issued) {
-        var sealed = box.seal(issued.entity().id + ":" + issued.plainKey(), aad(workspaceId, idempotencyKey));
-        return records.complete(workspaceId, idempotencyKey, sealed);
+    public Uni<Void> complete(UUID workspaceId, String caller, String idempotencyKey, IssuedKey issued) {
+        var sealed = box.seal(issued.entity().id + ":" + issued.plainKey(), aad(workspaceId, caller, idempotencyKey));
+        return records.complete(workspaceId, caller, idempotencyKey, sealed);
     }
 
-    private Replay replayOf(IdempotencyRepository.Stored stored, UUID workspaceId, String idempotencyKey,
+    /** Every 24-hour-old record goes, so sealed replays of plain keys are not kept longer than they are useful. */
+    @Scheduled(every = "${keyplane.idempotency.purge-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> purgeExpired() {
+        return Panache.withTransaction(records::deleteAllExpired)
+                .invoke(purged -> Log.debugf("Purged %d expired idempotency records", purged))
+                .onFailure().invoke(e -> Log.warnf("Purging idempotency records failed: %s", e.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    private Replay replayOf(IdempotencyRepository.Stored stored, UUID workspaceId, String caller, String idempotencyKey,
             String fingerprint) {
         if (!fingerprint.equals(stored.fingerprint())) {
             throw KeyplaneException.unprocessable("idempotency_key_reused", "Idempotency-Key",
                     "This Idempotency-Key was used with a different request body");
         }
-        var opened = box.open(stored.sealedResult(), aad(workspaceId, idempotencyKey));
+        var opened = box.open(stored.sealedResult(), aad(workspaceId, caller, idempotencyKey));
         int colon = opened.indexOf(':');
         return new Replay(UUID.fromString(opened.substring(0, colon)), opened.substring(colon + 1));
     }
 
-    private static String aad(UUID workspaceId, String idempotencyKey) {
-        return "idempotency:" + workspaceId + ":" + idempotencyKey;
+    private static String aad(UUID workspaceId, String caller, String idempotencyKey) {
+        return "idempotency:" + workspaceId + ":" + caller + ":" + idempotencyKey;
     }
 
     private static String sha256(String text) {

@@ -28,6 +28,15 @@ public interface KeyplaneConfig {
 
     Usage usage();
 
+    Idempotency idempotency();
+
+    /** Idempotency-Key records: kept 24 hours, then purged. */
+    interface Idempotency {
+        /** How often expired records are purged (read by the scheduler as keyplane.idempotency.purge-interval). */
+        @WithDefault("1h")
+        java.time.Duration purgeInterval();
+    }
+
     /** The verification cache: facts about keys by hash, so a hit needs no database round trip. */
     interface Cache {
         /** Upper bound on staleness if a change notification from another replica were lost. */

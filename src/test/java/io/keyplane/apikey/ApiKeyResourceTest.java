@@ -224,6 +224,56 @@ class ApiKeyResourceTest {
         assertNotEquals(a, b);
     }
 
+    @Test
+    void anotherCallersRetryWithTheSameIdempotencyKeyNeverGetsTheFirstCallersKey() {
+        var admin = owner().header("Idempotency-Key", "deploy-2026-11-26")
+                .body(body("name", "deployer", "kind", "service", "scopes", List.of("workspace:admin")))
+                .post(ws.path("/api-keys")).then().statusCode(201).extract().jsonPath();
+        var writer = ws.createKey(body("name", "writer", "kind", "service", "scopes", List.of("keys:write")))
+                .getString("key");
+        // the same body and header from a weaker caller is its own request: refused, not replayed
+        var refused = as(writer).header("Idempotency-Key", "deploy-2026-11-26")
+                .body(body("name", "deployer", "kind", "service", "scopes", List.of("workspace:admin")))
+                .post(ws.path("/api-keys")).then().statusCode(403).body("code", is("insufficient_scope"))
+                .extract().asString();
+        assertFalse(refused.contains(admin.getString("key")));
+        // and a body it may send makes its own key, not the admin's
+        var own = as(writer).header("Idempotency-Key", "deploy-2026-11-26").body(body("name", "app"))
+                .post(ws.path("/api-keys")).then().statusCode(201).extract().jsonPath();
+        assertNotEquals(admin.getString("id"), own.getString("id"));
+        assertNotEquals(admin.getString("key"), own.getString("key"));
+    }
+
+    @Test
+    void aReplayIsAuthorisedAgain() {
+        var account = createAccount(List.of("database:read"));
+        var manager = ws.createKey(body("name", "manager", "kind", "service", "scopes",
+                List.of("keys:write", "service_accounts:write")));
+        var first = as(manager.getString("key")).header("Idempotency-Key", "issue-for-ci")
+                .body(body("name", "ci", "service_account_id", account)).post(ws.path("/api-keys"))
+                .then().statusCode(201).extract().jsonPath();
+        owner().body(Map.of("scopes", List.of("keys:write"))).patch(ws.path("/api-keys/" + manager.getString("id")))
+                .then().statusCode(200);
+        var replay = as(manager.getString("key")).header("Idempotency-Key", "issue-for-ci")
+                .body(body("name", "ci", "service_account_id", account)).post(ws.path("/api-keys"))
+                .then().statusCode(403).body("required_scopes", is(List.of("service_accounts:write"))).extract().asString();
+        assertFalse(replay.contains(first.getString("key")));
+    }
+
+    @Test
+    void idempotencyRecordsArePurgedAfter24Hours() {
+        owner().header("Idempotency-Key", "old-one").body(body("name", "old")).post(ws.path("/api-keys"))
+                .then().statusCode(201);
+        owner().header("Idempotency-Key", "new-one").body(body("name", "new")).post(ws.path("/api-keys"))
+                .then().statusCode(201);
+        TestDatabase.update("update idempotency_record set created_at = now() - interval '25 hours' "
+                + "where workspace_id = ? and idempotency_key = 'old-one'", ws.id());
+        // the purge job runs every second in the test profile
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> TestDatabase.query(
+                "select 1 from idempotency_record where workspace_id = ? and idempotency_key = 'old-one'", ws.id()).isEmpty());
+        assertEquals(1, TestDatabase.query("select 1 from idempotency_record where workspace_id = ?", ws.id()).size());
+    }
+
     // --- list ---
 
     @Test

@@ -71,6 +71,10 @@ class SecretsCheckTest {
             public Usage usage() {
                 return null;
             }
+
+            public Idempotency idempotency() {
+                return null;
+            }
         };
     }
 }
