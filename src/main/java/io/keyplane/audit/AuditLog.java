@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import io.keyplane.credential.Caller;
+import io.keyplane.credential.KeyFacts;
 import io.keyplane.credential.Origin;
 import io.keyplane.credential.RequestCredentials;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,6 +45,8 @@ public class AuditLog {
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .build();
 
+    private static final Origin NO_ORIGIN = new Origin(null, null, null, null, null);
+
     private final CurrentVertxRequest request;
     private final AuditRepository events;
     private final Clock clock;
@@ -61,12 +64,21 @@ public class AuditLog {
         return append(workspaceId, action, targetType, targetId, "success", changes);
     }
 
-    /** Must run inside a transaction (callers are {@code @WithTransaction}). */
+    /** Must run inside a transaction (callers are {@code @WithTransaction}). Actor and origin: the current request. */
     public Uni<AuditEvent> append(UUID workspaceId, String action, String targetType, Object targetId, String outcome,
             Changes changes) {
+        var rc = request.getCurrent();
+        var origin = rc == null ? NO_ORIGIN : RequestCredentials.originOf(rc.request());
+        return appendFor(RequestCredentials.keyUsed(rc), origin, workspaceId, action, targetType, targetId, outcome,
+                changes);
+    }
+
+    /** For work outside a request: the actor is {@code key}'s account, or the operator when it is null. */
+    Uni<AuditEvent> appendFor(KeyFacts key, Origin origin, UUID workspaceId, String action, String targetType,
+            Object targetId, String outcome, Changes changes) {
         return events.lockHead(workspaceId)
                 .chain(head -> {
-                    var event = newEvent(head, action, targetType, targetId, outcome, changes);
+                    var event = newEvent(head, key, origin, action, targetType, targetId, outcome, changes);
                     head.auditSeq = event.seq;
                     head.auditHead = event.hash;
                     return events.persist(event)
@@ -74,11 +86,8 @@ public class AuditLog {
                 });
     }
 
-    private AuditEvent newEvent(AuditChainHead head, String action, String targetType, Object targetId, String outcome,
-            Changes changes) {
-        var rc = request.getCurrent();
-        var key = RequestCredentials.keyUsed(rc);
-        var origin = rc == null ? new Origin(null, null, null, null, null) : RequestCredentials.originOf(rc.request());
+    private AuditEvent newEvent(AuditChainHead head, KeyFacts key, Origin origin, String action, String targetType,
+            Object targetId, String outcome, Changes changes) {
         var e = new AuditEvent();
         e.id = UUID.randomUUID();
         e.workspaceId = head.id;

@@ -21,6 +21,9 @@ public interface KeyplaneConfig {
     @WithDefault("1")
     int pepperVersion();
 
+    /** KEYPLANE_PEPPER_PREVIOUS: {@code version:value,...} still accepted while keys move to the current pepper. */
+    Optional<String> pepperPrevious();
+
     /** KEYPLANE_ENCRYPTION_KEY: base64 of 32 bytes, AES-GCM key for revealable ingest keys. */
     Optional<String> encryptionKey();
 
@@ -29,6 +32,24 @@ public interface KeyplaneConfig {
     Usage usage();
 
     Idempotency idempotency();
+
+    /**
+     * KEYPLANE_AUTH_FAILURE_LIMIT: failed authentications allowed per key, and per client address, in one
+     * KEYPLANE_AUTH_FAILURE_WINDOW; past it, that key or address is answered 429 without a lookup.
+     */
+    @WithDefault("20")
+    int authFailureLimit();
+
+    @WithDefault("60s")
+    java.time.Duration authFailureWindow();
+
+    Audit audit();
+
+    interface Audit {
+        /** Repeats of one refused call of one key within this window are one more event, with their count. */
+        @WithDefault("60s")
+        java.time.Duration denialWindow();
+    }
 
     /** Idempotency-Key records: kept 24 hours, then purged. */
     interface Idempotency {
@@ -81,5 +102,9 @@ public interface KeyplaneConfig {
         String user();
 
         Optional<String> password();
+
+        /** KEYPLANE_DB_MAX_WAIT_QUEUE: requests that may wait for a pooled connection; past it, 503. */
+        @WithDefault("256")
+        int maxWaitQueue();
     }
 }

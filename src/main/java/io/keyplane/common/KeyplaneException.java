@@ -69,6 +69,12 @@ public class KeyplaneException extends RuntimeException {
                 + retryAfterSeconds + " s", null, null, retryAfterSeconds);
     }
 
+    /** 503: a dependency (the database's connection pool) cannot take the request now. */
+    public static KeyplaneException unavailable(long retryAfterSeconds) {
+        return new KeyplaneException(503, "service_unavailable", "The service is overloaded; retry after "
+                + retryAfterSeconds + " s", null, null, retryAfterSeconds);
+    }
+
     public int status() {
         return status;
     }

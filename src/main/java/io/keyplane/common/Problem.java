@@ -47,6 +47,7 @@ public record Problem(
             case "payload_too_large" -> "Request body too large";
             case "rate_limited" -> "Rate limit exceeded";
             case "internal_error" -> "Internal server error";
+            case "service_unavailable" -> "Service unavailable";
             default -> code.substring(0, 1).toUpperCase() + code.substring(1).replace('_', ' ');
         };
     }

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.quarkus.logging.Log;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -121,6 +122,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public RestResponse<Problem> unexpected(Throwable t, HttpServerRequest request) {
+        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectionPoolTooBusyException) {
+                Log.warnf("Refused a request: %s", cause.getMessage());
+                return domain(KeyplaneException.unavailable(1), request);
+            }
+        }
         Log.error("Unhandled exception", t); // the only stack trace we log; bodies never carry internals
         return problem(500, "internal_error", "An unexpected error occurred; quote the request_id when reporting it",
                 request, null, null);

@@ -39,6 +39,11 @@ public class SecretsCheck {
         if (decodedLength(config.encryptionKey().orElse("")) != 32) {
             problems.add("KEYPLANE_ENCRYPTION_KEY must be the base64 encoding of exactly 32 random bytes");
         }
+        try {
+            PreviousPeppers.parse(config.pepperPrevious().orElse(null), config.pepperVersion(), MIN_PEPPER_BYTES);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         config.operatorToken().filter(t -> t.length() < 16)
                 .ifPresent(t -> problems.add("KEYPLANE_OPERATOR_TOKEN must be at least 16 characters"));
         return problems;

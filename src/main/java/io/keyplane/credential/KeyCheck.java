@@ -63,17 +63,19 @@ public class KeyCheck {
     private final KeyFormat format;
     private final KeyHasher hasher;
     private final KeyFactsCache facts;
+    private final KeyFactsRepository repository;
     private final RateLimiter rateLimiter;
     private final UsageRecorder usage;
     private final Clock clock;
     private final byte[] operatorToken;
 
     @Inject
-    KeyCheck(KeyFormat format, KeyHasher hasher, KeyFactsCache facts, RateLimiter rateLimiter, UsageRecorder usage,
-            Clock clock, KeyplaneConfig config) {
+    KeyCheck(KeyFormat format, KeyHasher hasher, KeyFactsCache facts, KeyFactsRepository repository,
+            RateLimiter rateLimiter, UsageRecorder usage, Clock clock, KeyplaneConfig config) {
         this.format = format;
         this.hasher = hasher;
         this.facts = facts;
+        this.repository = repository;
         this.rateLimiter = rateLimiter;
         this.usage = usage;
         this.clock = clock;
@@ -90,7 +92,25 @@ public class KeyCheck {
         if (cached != null || facts.knownUnknown(id)) {
             return Uni.createFrom().item(conclude(cached, requirements)); // answered in memory: no more stages
         }
-        return facts.load(hash, id).map(key -> conclude(key, requirements));
+        return facts.load(id, lookup(token, hash)).map(key -> conclude(key, requirements));
+    }
+
+    /**
+     * The database's facts for the token: by its current hash, else (only while a pepper rotation is under way)
+     * by each previous pepper's hash. A key found that way is moved to the current pepper at once.
+     */
+    private Uni<KeyFacts> lookup(String token, byte[] hash) {
+        var found = repository.findByHash(hash);
+        for (var pepper : hasher.previous()) {
+            found = found.chain(key -> key != null ? Uni.createFrom().item(key) : byPrevious(token, pepper, hash));
+        }
+        return found;
+    }
+
+    private Uni<KeyFacts> byPrevious(String token, KeyHasher.Peppered pepper, byte[] currentHash) {
+        var oldHash = pepper.hash(token);
+        return repository.findByHash(oldHash).call(key -> key == null ? Uni.createFrom().voidItem()
+                : repository.rehash(key.keyId(), oldHash, currentHash, hasher.pepperVersion()));
     }
 
     private Verdict conclude(KeyFacts key, Requirements requirements) {

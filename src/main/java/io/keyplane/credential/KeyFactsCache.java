@@ -26,13 +26,11 @@ import io.smallrye.mutiny.Uni;
 @RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSSMSW", "com.github.benmanes.caffeine.cache.PSWMS" })
 public class KeyFactsCache {
 
-    private final KeyFactsRepository repository;
     private final Cache<String, KeyFacts> known;
     private final Cache<String, Boolean> unknown;
 
     @Inject
-    KeyFactsCache(KeyFactsRepository repository, KeyplaneConfig config, MeterRegistry registry) {
-        this.repository = repository;
+    KeyFactsCache(KeyplaneConfig config, MeterRegistry registry) {
         this.known = Caffeine.newBuilder().maximumSize(config.cache().maxSize())
                 .expireAfterWrite(config.cache().ttl()).recordStats().build();
         this.unknown = Caffeine.newBuilder().maximumSize(config.cache().negativeMaxSize())
@@ -56,9 +54,9 @@ public class KeyFactsCache {
         return unknown.getIfPresent(id) != null;
     }
 
-    /** Reads the facts from the database and remembers the answer, either way; null if no key has this hash. */
-    Uni<KeyFacts> load(byte[] hash, String id) {
-        return repository.findByHash(hash).invoke(facts -> {
+    /** Runs {@code lookup} (the database) and remembers its answer, either way; null if no key has this hash. */
+    Uni<KeyFacts> load(String id, Uni<KeyFacts> lookup) {
+        return lookup.invoke(facts -> {
             if (facts == null) {
                 unknown.put(id, Boolean.TRUE);
             } else {

@@ -44,6 +44,13 @@ public class KeyFactsRepository {
                 .map(rows -> rows.iterator().hasNext() ? toFacts(rows.iterator().next()) : null);
     }
 
+    /** Moves a key to the current pepper: its hash is replaced only if it is still the old one. */
+    public Uni<Void> rehash(UUID keyId, byte[] oldHash, byte[] newHash, int pepperVersion) {
+        return pool.preparedQuery("update api_key set key_hash = $1, pepper_version = $2 where id = $3 and key_hash = $4")
+                .execute(Tuple.of(Buffer.buffer(newHash), (short) pepperVersion, keyId, Buffer.buffer(oldHash)))
+                .replaceWithVoid();
+    }
+
     /** The workspace's status ({@code active} or {@code deleted}), or null when there is no such workspace. */
     public Uni<String> workspaceStatus(UUID workspaceId) {
         return pool.preparedQuery("select status from workspace where id = $1").execute(Tuple.of(workspaceId))

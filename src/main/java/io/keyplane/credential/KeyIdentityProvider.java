@@ -29,11 +29,13 @@ public class KeyIdentityProvider implements IdentityProvider<KeyCredentialReques
 
     private final KeyCheck keyCheck;
     private final AccessRules access;
+    private final AuthFailures failures;
 
     @Inject
-    KeyIdentityProvider(KeyCheck keyCheck, AccessRules access) {
+    KeyIdentityProvider(KeyCheck keyCheck, AccessRules access, AuthFailures failures) {
         this.keyCheck = keyCheck;
         this.access = access;
+        this.failures = failures;
     }
 
     @Override
@@ -46,17 +48,39 @@ public class KeyIdentityProvider implements IdentityProvider<KeyCredentialReques
         var rc = HttpSecurityUtils.getRoutingContextAttribute(request);
         var workspaceHeader = rc == null ? null : rc.request().getHeader(WORKSPACE_HEADER);
         var clientAddress = rc == null ? null : RequestCredentials.clientAddress(rc.request());
+        long addressWait = failures.retryAfter(clientAddress);
+        if (addressWait > 0) {
+            return Uni.createFrom().failure(refusal(KeyplaneException.rateLimited(addressWait), null));
+        }
         return keyCheck.authenticate(request.token(), clientAddress)
                 .<SecurityIdentity>map(caller -> QuarkusSecurityIdentity.builder()
                         .setPrincipal(new QuarkusPrincipal(caller.actorId()))
                         .addAttribute(Caller.IDENTITY_ATTRIBUTE, caller)
                         .addPermissionChecker(required -> access.check(caller, required, workspaceHeader))
                         .build())
-                .onFailure(CredentialRefused.class).transform(failure -> {
-                    var refused = (CredentialRefused) failure;
-                    return refused.key() == null
-                            ? new AuthenticationFailedException(Map.of(KeyplaneException.SECURITY_ATTRIBUTE, refused.problem()))
-                            : new AuthenticationFailedException(Map.of(KeyplaneException.SECURITY_ATTRIBUTE, refused.problem(), REFUSED_KEY, refused.key()));
-                });
+                .onFailure(CredentialRefused.class).transform(failure -> refused((CredentialRefused) failure, clientAddress));
+    }
+
+    /**
+     * A refused token counts as a failed authentication of its address and of its key, unless the key was only
+     * over its rate limit. A key that keeps failing is answered 429, without the key: no audit row, no use.
+     */
+    private Throwable refused(CredentialRefused refused, String clientAddress) {
+        var key = refused.key();
+        if (refused.problem().status() == 429) {
+            return refusal(refused.problem(), key);
+        }
+        long keyWait = key == null ? 0 : failures.retryAfter(key.keyId());
+        if (keyWait > 0) {
+            return refusal(KeyplaneException.rateLimited(keyWait), null);
+        }
+        failures.failed(clientAddress, key == null ? null : key.keyId());
+        return refusal(refused.problem(), key);
+    }
+
+    private static AuthenticationFailedException refusal(KeyplaneException problem, KeyFacts key) {
+        return key == null
+                ? new AuthenticationFailedException(Map.of(KeyplaneException.SECURITY_ATTRIBUTE, problem))
+                : new AuthenticationFailedException(Map.of(KeyplaneException.SECURITY_ATTRIBUTE, problem, REFUSED_KEY, key));
     }
 }

@@ -279,6 +279,26 @@ class AuditLogResourceTest {
     }
 
     @Test
+    void repeatsOfOneRefusedCallBecomeOneEventWithTheirCount() {
+        var reader = ws.createKey("looping reader", "service", List.of("keys:read"));
+        for (int i = 0; i < 5; i++) {
+            as(reader.getString("key"), requestId()).get(ws.path("/service-accounts")).then().statusCode(403);
+        }
+        // the first at once; the four repeats as one event when the window (1 s in tests) closes
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            var denied = given().auth().oauth2(ws.ownerKey()).queryParam("action", "access.denied")
+                    .queryParam("actor_id", ws.ownerAccountId()).get(ws.path("/audit-log")).then().statusCode(200)
+                    .extract().jsonPath().getList("findAll { it.actor.key_id == '" + reader.getString("id") + "' }",
+                            Map.class);
+            assertEquals(2, denied.size());
+            assertEquals(Arrays.asList(null, 4), ((Map<?, ?>) denied.get(0).get("changes")).get("count"));
+            assertNull(((Map<?, ?>) denied.get(1).get("changes")).get("count"));
+            assertEquals(Arrays.asList(null, "insufficient_scope"), ((Map<?, ?>) denied.get(0).get("changes")).get("code"));
+        });
+        given().auth().oauth2(ws.ownerKey()).get(ws.path("/audit-log/verify")).then().statusCode(200).body("valid", is(true));
+    }
+
+    @Test
     void aMissingPermissionIsAuditedAsDenied() {
         var reader = ws.createKey("reader", "service", List.of("keys:read"));
         var rid = requestId();

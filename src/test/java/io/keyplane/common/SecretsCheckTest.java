@@ -42,7 +42,22 @@ class SecretsCheckTest {
         assertTrue(SecretsCheck.problems(config(STRONG_PEPPER, AES_KEY, "abc")).get(0).startsWith("KEYPLANE_OPERATOR_TOKEN"));
     }
 
+    @Test
+    void previousPeppersMustBeVersionedStrongAndDistinct() {
+        assertTrue(SecretsCheck.problems(config(STRONG_PEPPER, AES_KEY, null, "1:" + STRONG_PEPPER)).isEmpty());
+        for (var bad : new String[] { "x" + STRONG_PEPPER, "1:short", "2:" + STRONG_PEPPER, "1:" + STRONG_PEPPER + ",1:" + STRONG_PEPPER }) {
+            var problems = SecretsCheck.problems(config(STRONG_PEPPER, AES_KEY, null, bad));
+            assertEquals(1, problems.size(), bad);
+            assertTrue(problems.get(0).startsWith("KEYPLANE_PEPPER_PREVIOUS"), problems.get(0));
+            org.junit.jupiter.api.Assertions.assertFalse(problems.get(0).contains(STRONG_PEPPER), "never the value");
+        }
+    }
+
     static KeyplaneConfig config(String pepper, String encryptionKey, String operatorToken) {
+        return config(pepper, encryptionKey, operatorToken, null);
+    }
+
+    static KeyplaneConfig config(String pepper, String encryptionKey, String operatorToken, String previous) {
         return new KeyplaneConfig() {
             public Db db() {
                 return null;
@@ -57,7 +72,11 @@ class SecretsCheckTest {
             }
 
             public int pepperVersion() {
-                return 1;
+                return 2;
+            }
+
+            public Optional<String> pepperPrevious() {
+                return Optional.ofNullable(previous);
             }
 
             public Optional<String> encryptionKey() {
@@ -73,6 +92,18 @@ class SecretsCheckTest {
             }
 
             public Idempotency idempotency() {
+                return null;
+            }
+
+            public int authFailureLimit() {
+                return 20;
+            }
+
+            public java.time.Duration authFailureWindow() {
+                return java.time.Duration.ofSeconds(60);
+            }
+
+            public Audit audit() {
                 return null;
             }
         };

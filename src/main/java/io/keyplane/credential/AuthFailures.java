@@ -1,0 +1,83 @@
+package io.keyplane.credential;
+
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.keyplane.common.KeyplaneConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Failed authentications, counted per key and per client address in fixed windows, in this replica's memory.
+ * Past the limit, that key or address is answered 429 at once: no hash, no lookup, no audit row. A dead key
+ * or a guessing client then costs nothing, and cannot stall its workspace's writes with denial events.
+ * The same Caffeine shape as {@link RateLimiter} (size bound, expire after access), already registered for native.
+ */
+@Singleton
+public class AuthFailures {
+
+    private record Window(long start, AtomicInteger failures) {
+    }
+
+    private final int limit;
+    private final long windowMillis;
+    private final Clock clock;
+    private final Cache<Object, Window> windows;
+    private final Counter refused;
+
+    @Inject
+    AuthFailures(KeyplaneConfig config, Clock clock, MeterRegistry registry) {
+        this.limit = config.authFailureLimit();
+        this.windowMillis = config.authFailureWindow().toMillis();
+        this.clock = clock;
+        this.windows = Caffeine.newBuilder().maximumSize(100_000)
+                .expireAfterAccess(config.authFailureWindow().multipliedBy(2)).build();
+        this.refused = Counter.builder("keyplane.auth.failures.throttled")
+                .description("Authentications answered 429 because their key or address failed too often")
+                .register(registry);
+    }
+
+    /** Seconds until {@code address} may try again, or 0 when it may now. */
+    long retryAfter(String address) {
+        return address == null ? 0 : retryAfterFor(address);
+    }
+
+    /** Seconds until {@code keyId} may be used again, or 0 when it may now. */
+    long retryAfter(UUID keyId) {
+        return retryAfterFor(keyId);
+    }
+
+    /** One failed authentication from {@code address}, of {@code keyId} when the token named a key. */
+    void failed(String address, UUID keyId) {
+        if (address != null) {
+            count(address);
+        }
+        if (keyId != null) {
+            count(keyId);
+        }
+    }
+
+    private long retryAfterFor(Object subject) {
+        var window = windows.getIfPresent(subject);
+        long now = clock.millis();
+        if (window == null || window.start() + windowMillis <= now || window.failures().get() < limit) {
+            return 0;
+        }
+        refused.increment();
+        return Math.max(1, (window.start() + windowMillis - now + 999) / 1000);
+    }
+
+    private void count(Object subject) {
+        long now = clock.millis();
+        long start = now - Math.floorMod(now, windowMillis);
+        windows.asMap().compute(subject, (s, w) -> w == null || w.start() != start
+                ? new Window(start, new AtomicInteger()) : w).failures().incrementAndGet();
+    }
+}
