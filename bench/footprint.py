@@ -17,7 +17,8 @@ import sys
 import time
 
 PORT = 18182
-ENV = dict(os.environ, QUARKUS_HTTP_PORT=str(PORT), KEYPLANE_DB_NAME="keyplane_footprint",
+MGMT = 18183  # the management interface: /q/health
+ENV = dict(os.environ, QUARKUS_HTTP_PORT=str(PORT), QUARKUS_MANAGEMENT_PORT=str(MGMT), KEYPLANE_DB_NAME="keyplane_footprint",
            KEYPLANE_OPERATOR_TOKEN="footprint-operator-token-0123456789",
            KEYPLANE_PEPPER="footprint-pepper-footprint-pepper-0123456789",
            KEYPLANE_ENCRYPTION_KEY="Zm9vdHByaW50LWZvb3RwcmludC1rZXktMDEyMzQ1Njc=")
@@ -39,7 +40,7 @@ def command(kind):
 
 def ready():
     try:
-        c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
+        c = http.client.HTTPConnection("127.0.0.1", MGMT, timeout=1)
         c.request("GET", "/q/health/ready")
         return c.getresponse().status == 200
     except OSError:

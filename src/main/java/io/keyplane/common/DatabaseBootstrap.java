@@ -25,6 +25,7 @@ public class DatabaseBootstrap {
 
     private final KeyplaneConfig config;
     private final Flyway flyway;
+    private volatile boolean migrated;
 
     @Inject
     DatabaseBootstrap(KeyplaneConfig config, Flyway flyway) {
@@ -36,8 +37,14 @@ public class DatabaseBootstrap {
     void onStart(@Observes @Priority(20) StartupEvent event) throws SQLException {
         createDatabaseIfMissing();
         var result = flyway.migrate();
+        migrated = true;
         Log.infof("Database %s ready: schema version %s (%d migrations applied now)", config.db().name(),
                 flyway.info().current().getVersion(), result.migrationsExecuted);
+    }
+
+    /** True once the database exists and its migrations are applied. */
+    public boolean migrated() {
+        return migrated;
     }
 
     private void createDatabaseIfMissing() throws SQLException {

@@ -34,6 +34,7 @@ public class KeyChanges {
     private final Vertx vertx;
     private final KeyplaneConfig config;
     private PgSubscriber subscriber;
+    private volatile boolean listening;
 
     @Inject
     KeyChanges(KeyFactsCache cache, Pool pool, Vertx vertx, KeyplaneConfig config) {
@@ -84,10 +85,18 @@ public class KeyChanges {
                 .setUser(db.user()).setPassword(db.password().orElse(""));
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
         subscriber.channel(CHANNEL).handler(this::apply)
-                .subscribeHandler(() -> cache.evictAll()); // (re)subscribed: anything may have been missed meanwhile
+                .subscribeHandler(() -> {
+                    cache.evictAll(); // (re)subscribed: anything may have been missed meanwhile
+                    listening = true;
+                });
         subscriber.connect().subscribe().with(ignored -> Log.debug("Listening for key changes"),
                 failure -> Log.warnf("Cannot listen for key changes (cache TTL still bounds staleness): %s",
                         failure.getMessage()));
+    }
+
+    /** True once this replica has listened for changes (readiness waits for it, API.md section 7). */
+    public boolean listening() {
+        return listening;
     }
 
     void close(@Observes ShutdownEvent event) {

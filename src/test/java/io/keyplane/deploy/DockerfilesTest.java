@@ -30,6 +30,7 @@ class DockerfilesTest {
         }
         assertEquals("USER 185", last(lines, "USER "));
         assertTrue(lines.contains("EXPOSE 8080"));
+        assertTrue(lines.contains("EXPOSE 9000"), "the management interface");
         assertTrue(lines.contains("ENV JAVA_APP_JAR=\"/deployments/quarkus-run.jar\""));
         assertTrue(first(lines, "ENV JAVA_OPTS_APPEND=").contains("-Dquarkus.http.host=0.0.0.0"));
         assertEquals("ENTRYPOINT [ \"/opt/jboss/container/java/run/run-java.sh\" ]", last(lines, "ENTRYPOINT "));
@@ -43,6 +44,7 @@ class DockerfilesTest {
         assertEquals("WORKDIR /work/", first(lines, "WORKDIR "));
         assertEquals("USER 1001", last(lines, "USER "));
         assertTrue(lines.contains("EXPOSE 8080"));
+        assertTrue(lines.contains("EXPOSE 9000"), "the management interface");
         assertEquals("ENTRYPOINT [\"./application\", \"-Dquarkus.http.host=0.0.0.0\"]", last(lines, "ENTRYPOINT "));
     }
 

@@ -97,22 +97,23 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void probesUseTheQuarkusHealthPaths() {
+    void probesUseTheQuarkusHealthPathsOnTheManagementPort() {
         var container = container();
         assertEquals("/q/health/started", str(container, "startupProbe", "httpGet", "path"));
         assertEquals("/q/health/live", str(container, "livenessProbe", "httpGet", "path"));
         assertEquals("/q/health/ready", str(container, "readinessProbe", "httpGet", "path"));
         for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-            assertEquals(8080, resolvePort(container, get(container, probe, "httpGet", "port")), probe + " port");
+            assertEquals(9000, resolvePort(container, get(container, probe, "httpGet", "port")), probe + " port");
         }
     }
 
     @Test
-    void serviceSendsPort80ToTheContainerPort() {
+    void serviceSendsPort80ToTheContainerPortAndNeverTheManagementPort() {
         var container = container();
         var ports = list(get(container, "ports"));
-        assertEquals(1, ports.size(), "one container port");
-        assertEquals(8080, map(ports.get(0)).get("containerPort"));
+        assertEquals(2, ports.size(), "the API and the management interface");
+        assertEquals(8080, resolvePort(container, "http"));
+        assertEquals(9000, resolvePort(container, "management"));
 
         var service = one("Service").body();
         var servicePorts = list(get(service, "spec", "ports"));
@@ -248,7 +249,7 @@ class KubernetesManifestsTest {
         var annotations = map(get(one("Deployment").body(), "spec", "template", "metadata", "annotations"));
         assertEquals("true", annotations.get("prometheus.io/scrape"));
         assertEquals("/q/metrics", annotations.get("prometheus.io/path"));
-        assertEquals("8080", annotations.get("prometheus.io/port"));
+        assertEquals("9000", annotations.get("prometheus.io/port"), "the management interface");
     }
 
     @Test

@@ -355,12 +355,17 @@ class VerifyResourceTest {
         org.junit.jupiter.api.Assertions.assertEquals(before + 2, metric("keyplane_verify_requests_total{code=\"VALID\""));
         org.junit.jupiter.api.Assertions.assertTrue(metric("keyplane_verify_duration_seconds_count") >= timedBefore + 2);
         org.junit.jupiter.api.Assertions.assertTrue(metric("cache_gets_total{cache=\"keyplane.keys\",result=\"hit\"") >= 1);
-        org.junit.jupiter.api.Assertions.assertTrue(given().get("/q/metrics").asString().contains("keyplane_usage_queue_depth"));
+        org.junit.jupiter.api.Assertions.assertTrue(management().get("/q/metrics").asString().contains("keyplane_usage_queue_depth"));
     }
 
     /** The value of the first Prometheus sample whose line starts with {@code prefix}, 0 if none yet. */
+    static io.restassured.specification.RequestSpecification management() {
+        return given().port(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.management.test-port", Integer.class).orElse(9001));
+    }
+
     static double metric(String prefix) {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+        return management().get("/q/metrics").then().statusCode(200).extract().asString().lines()
                 .filter(l -> l.startsWith(prefix)).findFirst()
                 .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(0.0);
     }

@@ -66,7 +66,9 @@ class DevPostgresEmbeddedTest {
 
     @Test
     void theServiceIsUpOnTheEmbeddedDatabase() {
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+        var management = ConfigProvider.getConfig().getOptionalValue("quarkus.management.test-port", Integer.class)
+                .orElse(9001);
+        given().port(management).when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
         given().auth().oauth2("dev-operator-token").contentType(ContentType.JSON).body(Map.of("name", "First run"))
                 .when().post("/api/v1/workspaces")
                 .then().statusCode(201).body("name", is("First run"));

@@ -1,0 +1,38 @@
+package io.keyplane.credential;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import io.keyplane.common.DatabaseBootstrap;
+
+/**
+ * Readiness (API.md section 7): down only until start-up is complete, that is the migrations are applied and this
+ * replica listens for key changes. A later database outage does not make it unready: cached keys keep verifying,
+ * and no revoke can commit meanwhile. The database's state is a check of its own ({@code DatabaseCheck}).
+ */
+@Readiness
+@Singleton
+public class StartedCheck implements HealthCheck {
+
+    private final DatabaseBootstrap database;
+    private final KeyChanges changes;
+
+    @Inject
+    StartedCheck(DatabaseBootstrap database, KeyChanges changes) {
+        this.database = database;
+        this.changes = changes;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("keyplane started")
+                .status(database.migrated() && changes.listening())
+                .withData("migrations applied", database.migrated())
+                .withData("listening for key changes", changes.listening())
+                .build();
+    }
+}
