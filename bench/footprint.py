@@ -21,7 +21,8 @@ MGMT = 18183  # the management interface: /q/health
 ENV = dict(os.environ, QUARKUS_HTTP_PORT=str(PORT), QUARKUS_MANAGEMENT_PORT=str(MGMT), KEYPLANE_DB_NAME="keyplane_footprint",
            KEYPLANE_OPERATOR_TOKEN="footprint-operator-token-0123456789",
            KEYPLANE_PEPPER="footprint-pepper-footprint-pepper-0123456789",
-           KEYPLANE_ENCRYPTION_KEY="Zm9vdHByaW50LWZvb3RwcmludC1rZXktMDEyMzQ1Njc=")
+           KEYPLANE_ENCRYPTION_KEY="Zm9vdHByaW50LWZvb3RwcmludC1rZXktMDEyMzQ1Njc=",
+           KEYPLANE_AUDIT_KEY="footprint-audit-key-footprint-audit-key-0123")
 
 
 def command(kind):

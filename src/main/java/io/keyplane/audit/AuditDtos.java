@@ -33,7 +33,10 @@ public final class AuditDtos {
             @JsonRawValue @Schema(type = SchemaType.OBJECT, example = "{\"status\": [\"active\", \"revoked\"]}",
                     description = "Field name to `[before, after]`; never a key or a hash of one") String changes,
             @Schema(description = "`hash` of the previous event, \"\" for seq 1") String prevHash,
-            @Schema(description = "Hex SHA-256 over the event's canonical form and `prev_hash`") String hash) {
+            @Schema(description = "Hex HMAC-SHA-256 (KEYPLANE_AUDIT_KEY) over the event's canonical form and `prev_hash`")
+        String hash,
+        @Schema(description = "Version of the audit key that made `hash`; 0 for events from before the chain was keyed")
+        int keyVersion) {
 
         @Schema(name = "AuditActor")
         public record Actor(
@@ -52,7 +55,7 @@ public final class AuditDtos {
         static AuditEventResponse from(AuditEvent e) {
             return new AuditEventResponse(e.id, e.seq, e.workspaceId, e.at, new Actor(e.actorType, e.actorId, e.actorKeyId),
                     e.action, new Target(e.targetType, e.targetId), e.outcome, e.requestId, e.sourceIp, e.userAgent,
-                    e.changes == null ? "{}" : e.changes, e.prevHash, e.hash);
+                    e.changes == null ? "{}" : e.changes, e.prevHash, e.hash, e.keyVersion);
         }
     }
 

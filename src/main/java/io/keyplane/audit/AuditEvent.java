@@ -31,4 +31,6 @@ public class AuditEvent {
     public String changes;
     public String prevHash;
     public String hash;
+    /** The KEYPLANE_AUDIT_KEY version of {@code hash}; 0 for events from before the chain was keyed (plain SHA-256). */
+    public short keyVersion;
 }

@@ -1,11 +1,6 @@
 package io.keyplane.audit;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
-import java.util.TreeMap;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -29,7 +24,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Appends events to a workspace's hash chain inside the caller's transaction, so a change and its event
- * commit together or not at all. The workspace row lock serialises appends: seq has no gaps. The actor and the
+ * commit together or not at all. The workspace row lock serialises appends: seq has no gaps. {@link AuditHasher}
+ * links each event to the previous one with a keyed hash. The actor and the
  * request's origin come from the current request: the key in its Authorization (accepted or refused), else the
  * operator.
  */
@@ -49,13 +45,15 @@ public class AuditLog {
 
     private final CurrentVertxRequest request;
     private final AuditRepository events;
+    private final AuditHasher hasher;
     private final Clock clock;
     private final MeterRegistry registry;
 
     @Inject
-    AuditLog(CurrentVertxRequest request, AuditRepository events, Clock clock, MeterRegistry registry) {
+    AuditLog(CurrentVertxRequest request, AuditRepository events, AuditHasher hasher, Clock clock, MeterRegistry registry) {
         this.request = request;
         this.events = events;
+        this.hasher = hasher;
         this.clock = clock;
         this.registry = registry;
     }
@@ -105,39 +103,12 @@ public class AuditLog {
         e.userAgent = truncate(origin.userAgent(), 512);
         e.changes = toJson(changes.asMap());
         e.prevHash = head.auditHead;
-        e.hash = hashOf(e);
+        e.keyVersion = (short) hasher.currentVersion();
+        e.hash = hasher.hash(e);
         return e;
     }
 
-    /** SHA-256 over the canonical JSON of every field but the hash itself (prev_hash included). */
-    public static String hashOf(AuditEvent e) {
-        var canonical = new TreeMap<String, Object>();
-        canonical.put("id", e.id.toString());
-        canonical.put("workspace_id", e.workspaceId.toString());
-        canonical.put("seq", e.seq);
-        canonical.put("at", e.at.toString());
-        canonical.put("actor_type", e.actorType);
-        canonical.put("actor_id", e.actorId);
-        canonical.put("actor_key_id", e.actorKeyId == null ? null : e.actorKeyId.toString());
-        canonical.put("action", e.action);
-        canonical.put("target_type", e.targetType);
-        canonical.put("target_id", e.targetId);
-        canonical.put("outcome", e.outcome);
-        canonical.put("request_id", e.requestId);
-        canonical.put("source_ip", e.sourceIp);
-        canonical.put("user_agent", e.userAgent);
-        canonical.put("changes", e.changes);
-        canonical.put("prev_hash", e.prevHash);
-        try {
-            var digest = MessageDigest.getInstance("SHA-256")
-                    .digest(toJson(canonical).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e1) {
-            throw new IllegalStateException(e1);
-        }
-    }
-
-    private static String toJson(Object value) {
+    static String toJson(Object value) {
         try {
             return CANONICAL.writeValueAsString(value);
         } catch (JsonProcessingException e) {

@@ -3,7 +3,6 @@ package io.keyplane.audit;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,11 +27,16 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEvent, UUID> 
     public record Filter(String action, String actorId, String targetId, String outcome, Instant since, Instant until) {
     }
 
-    /** The head of a workspace's chain, as its row records it. */
-    public record Head(long seq, String hash) {
+    /**
+     * The head of a workspace's chain, as its row records it, and the highest seq stored: read in one statement,
+     * so they agree unless an event was put beyond the head by hand (an append moves both in one transaction).
+     */
+    public record Head(long seq, String hash, long maxStoredSeq) {
     }
 
     private static final String BATCH = "from AuditEvent where workspaceId = :ws and seq > :after and seq <= :to order by seq";
+
+    static final int STATEMENT_TIMEOUT_MILLIS = 5000;
 
     private final Mutiny.SessionFactory sessions;
 
@@ -67,35 +71,42 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEvent, UUID> 
         return find(where.clause() + " order by seq desc", where.params()).range(0, page.limit()).list();
     }
 
-    /**
-     * Runs {@code work} in one read-only REPEATABLE READ transaction: every read sees the same snapshot, so the
-     * workspace head and the events read in batches agree even while new events are appended.
-     */
-    <T> Uni<T> inSnapshot(Function<Mutiny.StatelessSession, Uni<T>> work) {
-        return sessions.withStatelessTransaction(session -> session
-                .createNativeQuery("set transaction isolation level repeatable read, read only").executeUpdate()
-                .chain(() -> work.apply(session)));
-    }
-
     /** The chain head recorded on the workspace row; 404 when there is no such workspace. */
-    Uni<Head> head(Mutiny.StatelessSession session, UUID workspaceId) {
-        return session.get(AuditChainHead.class, workspaceId)
-                .onItem().ifNull().failWith(() -> KeyplaneException.notFound("Workspace"))
-                .map(head -> new Head(head.auditSeq, head.auditHead));
-    }
-
     Uni<Head> head(UUID workspaceId) {
-        return sessions.withStatelessSession(session -> head(session, workspaceId));
+        return sessions.withStatelessSession(session -> session.createNativeQuery("""
+                select w.audit_seq, w.audit_head,
+                       coalesce((select max(e.seq) from audit_event e where e.workspace_id = w.id), 0)
+                from workspace w where w.id = ?1""", Object[].class)
+                .setParameter(1, workspaceId).getSingleResultOrNull()
+                .onItem().ifNull().failWith(() -> KeyplaneException.notFound("Workspace"))
+                .map(row -> new Head(((Number) row[0]).longValue(), (String) row[1], ((Number) row[2]).longValue())));
     }
 
-    /** Up to {@code size} events with afterSeq &lt; seq &lt;= toSeq, oldest first, detached from any session. */
-    Uni<List<AuditEvent>> batch(Mutiny.StatelessSession session, UUID workspaceId, long afterSeq, long toSeq, int size) {
-        return session.createSelectionQuery(BATCH, AuditEvent.class)
-                .setParameter("ws", workspaceId).setParameter("after", afterSeq).setParameter("to", toSeq)
-                .setMaxResults(size).getResultList();
-    }
-
+    /**
+     * Up to {@code size} events with afterSeq &lt; seq &lt;= toSeq, oldest first, detached from any session. Each
+     * batch is a short transaction of its own under a statement timeout: a long walk never holds a connection.
+     */
     Uni<List<AuditEvent>> batch(UUID workspaceId, long afterSeq, long toSeq, int size) {
-        return sessions.withStatelessSession(session -> batch(session, workspaceId, afterSeq, toSeq, size));
+        return sessions.withStatelessTransaction(session -> session
+                .createNativeQuery("set local statement_timeout = " + STATEMENT_TIMEOUT_MILLIS).executeUpdate()
+                .chain(() -> session.createSelectionQuery(BATCH, AuditEvent.class)
+                        .setParameter("ws", workspaceId).setParameter("after", afterSeq).setParameter("to", toSeq)
+                        .setMaxResults(size).getResultList()));
+    }
+
+    /** Where the last verification of the workspace's chain got to, or null. */
+    Uni<AuditCheckpoint> checkpoint(UUID workspaceId) {
+        return sessions.withStatelessSession(session -> session.get(AuditCheckpoint.class, workspaceId));
+    }
+
+    Uni<Void> saveCheckpoint(AuditCheckpoint c) {
+        return sessions.withStatelessTransaction(session -> session.createNativeQuery("""
+                insert into audit_checkpoint (workspace_id, seq, hash, key_version, mac, verified_at)
+                values (?1, ?2, ?3, ?4, ?5, ?6)
+                on conflict (workspace_id) do update set seq = excluded.seq, hash = excluded.hash,
+                    key_version = excluded.key_version, mac = excluded.mac, verified_at = excluded.verified_at""")
+                .setParameter(1, c.workspaceId).setParameter(2, c.seq).setParameter(3, c.hash)
+                .setParameter(4, c.keyVersion).setParameter(5, c.mac).setParameter(6, c.verifiedAt).executeUpdate())
+                .replaceWithVoid();
     }
 }

@@ -1,7 +1,9 @@
 package io.keyplane.audit;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
@@ -10,13 +12,12 @@ import jakarta.inject.Inject;
 
 import io.keyplane.audit.AuditDtos.AuditEventResponse;
 import io.keyplane.audit.AuditDtos.AuditVerification;
+import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-
-import org.hibernate.reactive.mutiny.Mutiny;
 
 /** Reading, exporting and verifying a workspace's audit log; appending is {@link AuditLog}'s job. */
 @ApplicationScoped
@@ -25,11 +26,19 @@ public class AuditService {
     /** Events per round trip when walking a whole chain: bounds memory, whatever the log's length. */
     static final int BATCH_SIZE = 500;
 
+    /** Chain walks one replica runs at once: each reads the whole log since its checkpoint. */
+    static final int CONCURRENT_VERIFICATIONS = 2;
+
     private final AuditRepository events;
+    private final AuditHasher hasher;
+    private final Clock clock;
+    private final Semaphore verifications = new Semaphore(CONCURRENT_VERIFICATIONS);
 
     @Inject
-    AuditService(AuditRepository events) {
+    AuditService(AuditRepository events, AuditHasher hasher, Clock clock) {
         this.events = events;
+        this.hasher = hasher;
+        this.clock = clock;
     }
 
     /** Newest first; the cursor is the position (at, seq) of the previous page's last event. */
@@ -39,18 +48,53 @@ public class AuditService {
                 .map(rows -> Page.of(rows, page.limit(), e -> e.at, e -> e.seq).map(AuditEventResponse::from));
     }
 
-    /** Recomputes the whole chain, oldest first, in one consistent snapshot, {@value #BATCH_SIZE} events at a time. */
-    public Uni<AuditVerification> verify(UUID workspaceId) {
-        return events.inSnapshot(db -> events.head(db, workspaceId).chain(head -> verify(db, workspaceId, head)));
+    /**
+     * Recomputes the chain up to the head of this moment, oldest first, {@value #BATCH_SIZE} events per short
+     * transaction: from the last checkpoint, or from the first event when {@code full} (or when the checkpoint's
+     * MAC does not hold). A valid chain moves the checkpoint to the head. At most {@value #CONCURRENT_VERIFICATIONS}
+     * run at once on a replica; more are 503 with Retry-After.
+     */
+    public Uni<AuditVerification> verify(UUID workspaceId, boolean full) {
+        if (!verifications.tryAcquire()) {
+            return Uni.createFrom().failure(KeyplaneException.unavailable(1));
+        }
+        return events.head(workspaceId)
+                .chain(head -> (full ? Uni.createFrom().<AuditCheckpoint>nullItem() : events.checkpoint(workspaceId))
+                        .chain(checkpoint -> walkFrom(workspaceId, trusted(checkpoint, head), head)))
+                .eventually(() -> verifications.release());
     }
 
-    private Uni<AuditVerification> verify(Mutiny.StatelessSession db, UUID workspaceId, AuditRepository.Head head) {
-        var verifier = new ChainVerifier();
-        // past the head too: in this snapshot, an event beyond it can only have been put there by hand
-        return walk(0, after -> events.batch(db, workspaceId, after, Long.MAX_VALUE, BATCH_SIZE))
+    /** A checkpoint whose MAC holds and that is not past the head; else none: the walk starts at the beginning. */
+    private AuditCheckpoint trusted(AuditCheckpoint checkpoint, AuditRepository.Head head) {
+        if (checkpoint == null || checkpoint.seq > head.seq() || !java.util.Objects.equals(checkpoint.mac,
+                hasher.checkpointMac(checkpoint.keyVersion, checkpoint.workspaceId, checkpoint.seq, checkpoint.hash))) {
+            return null;
+        }
+        return checkpoint;
+    }
+
+    private Uni<AuditVerification> walkFrom(UUID workspaceId, AuditCheckpoint from, AuditRepository.Head head) {
+        var verifier = from == null ? new ChainVerifier(hasher)
+                : new ChainVerifier(hasher, from.seq, from.hash, from.keyVersion != 0);
+        // up to the highest seq stored when the head was read: an event put beyond the head by hand is read too
+        long end = Math.max(head.seq(), head.maxStoredSeq());
+        return walk(from == null ? 0 : from.seq, after -> events.batch(workspaceId, after, end, BATCH_SIZE))
                 .invoke(batch -> batch.forEach(verifier::accept))
                 .onItem().ignoreAsUni()
-                .map(done -> verifier.finish(head.seq(), head.hash()));
+                .map(done -> verifier.finish(head.seq(), head.hash()))
+                .call(result -> result.valid() ? events.saveCheckpoint(checkpoint(workspaceId, head))
+                        : Uni.createFrom().voidItem());
+    }
+
+    private AuditCheckpoint checkpoint(UUID workspaceId, AuditRepository.Head head) {
+        var c = new AuditCheckpoint();
+        c.workspaceId = workspaceId;
+        c.seq = head.seq();
+        c.hash = head.hash();
+        c.keyVersion = (short) hasher.currentVersion();
+        c.mac = hasher.checkpointMac(c.keyVersion, workspaceId, c.seq, c.hash);
+        c.verifiedAt = clock.instant();
+        return c;
     }
 
     /**

@@ -11,11 +11,26 @@ import io.keyplane.audit.AuditDtos.AuditVerification;
  */
 final class ChainVerifier {
 
+    private final AuditHasher hasher;
+    private boolean keyed;
     private long events;
     private long lastSeq;
     private String lastHash = "";
     private Long firstBadSeq;
     private String reason;
+
+    ChainVerifier(AuditHasher hasher) {
+        this.hasher = hasher;
+    }
+
+    /** Continues after a checkpoint: events up to {@code seq} were verified before, the last one had {@code hash}. */
+    ChainVerifier(AuditHasher hasher, long seq, String hash, boolean keyed) {
+        this.hasher = hasher;
+        this.events = seq;
+        this.lastSeq = seq;
+        this.lastHash = hash;
+        this.keyed = keyed;
+    }
 
     void accept(AuditEvent e) {
         events++;
@@ -52,9 +67,14 @@ final class ChainVerifier {
         } else if (!Objects.equals(e.prevHash, lastHash)) {
             fail(e.seq, e.seq == 1 ? "prev_hash of the first event must be empty"
                     : "prev_hash is not the hash of seq " + lastSeq);
-        } else if (!Objects.equals(AuditLog.hashOf(e), e.hash)) {
+        } else if (e.keyVersion == 0 && keyed) {
+            fail(e.seq, "an unkeyed event after keyed ones: no event is written unkeyed any more");
+        } else if (!hasher.knows(e.keyVersion)) {
+            fail(e.seq, "audit key version " + e.keyVersion + " is not configured (KEYPLANE_AUDIT_KEY_PREVIOUS)");
+        } else if (!Objects.equals(hasher.hash(e), e.hash)) {
             fail(e.seq, "hash does not match the event's content");
         }
+        keyed |= e.keyVersion != 0;
     }
 
     private void fail(long seq, String why) {

@@ -36,10 +36,11 @@ public class DatabaseBootstrap {
     // after SecretsCheck (priority 10): never touch the database with an unsafe configuration
     void onStart(@Observes @Priority(20) StartupEvent event) throws SQLException {
         createDatabaseIfMissing();
-        var result = flyway.migrate();
+        var migrating = migrating();
+        var result = migrating.migrate();
         migrated = true;
         Log.infof("Database %s ready: schema version %s (%d migrations applied now)", config.db().name(),
-                flyway.info().current().getVersion(), result.migrationsExecuted);
+                migrating.info().current().getVersion(), result.migrationsExecuted);
     }
 
     /** True once the database exists and its migrations are applied. */
@@ -47,12 +48,25 @@ public class DatabaseBootstrap {
         return migrated;
     }
 
+    /**
+     * Quarkus' Flyway (its locations, placeholders and native resource scanning), connecting as the migration login
+     * rather than through the runtime login's pool.
+     */
+    private Flyway migrating() {
+        var db = config.db();
+        return Flyway.configure(flyway.getConfiguration().getClassLoader()).configuration(flyway.getConfiguration())
+                .dataSource("jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.name(),
+                        db.migrationUser().orElse(db.user()), db.migrationPassword().or(db::password).orElse(""))
+                .load();
+    }
+
     private void createDatabaseIfMissing() throws SQLException {
         var db = config.db();
         var url = "jdbc:postgresql://" + db.host() + ":" + db.port() + "/postgres";
         var props = new Properties();
-        props.setProperty("user", db.user());
-        db.password().ifPresent(p -> props.setProperty("password", p));
+        // the migration login creates it, as it then migrates it
+        props.setProperty("user", db.migrationUser().orElse(db.user()));
+        db.migrationPassword().or(db::password).ifPresent(p -> props.setProperty("password", p));
         try (Connection c = DriverManager.getConnection(url, props);
                 PreparedStatement exists = c.prepareStatement("select 1 from pg_database where datname = ?")) {
             exists.setString(1, db.name());

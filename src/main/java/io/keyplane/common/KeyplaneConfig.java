@@ -49,6 +49,16 @@ public interface KeyplaneConfig {
         /** Repeats of one refused call of one key within this window are one more event, with their count. */
         @WithDefault("60s")
         java.time.Duration denialWindow();
+
+        /** KEYPLANE_AUDIT_KEY: the HMAC key that chains audit events, at least 32 bytes. */
+        Optional<String> key();
+
+        /** KEYPLANE_AUDIT_KEY_VERSION: stored with each event, so the key can be rotated. */
+        @WithDefault("1")
+        int keyVersion();
+
+        /** KEYPLANE_AUDIT_KEY_PREVIOUS: {@code version:value,...} of earlier keys, to verify older events. */
+        Optional<String> keyPrevious();
     }
 
     /** Idempotency-Key records: kept 24 hours, then purged. */
@@ -102,6 +112,11 @@ public interface KeyplaneConfig {
         String user();
 
         Optional<String> password();
+
+        /** KEYPLANE_DB_MIGRATION_USER / _PASSWORD: the login that creates the database and migrates it. */
+        Optional<String> migrationUser();
+
+        Optional<String> migrationPassword();
 
         /** KEYPLANE_DB_MAX_WAIT_QUEUE: requests that may wait for a pooled connection; past it, 503. */
         @WithDefault("256")

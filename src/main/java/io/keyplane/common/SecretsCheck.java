@@ -39,8 +39,22 @@ public class SecretsCheck {
         if (decodedLength(config.encryptionKey().orElse("")) != 32) {
             problems.add("KEYPLANE_ENCRYPTION_KEY must be the base64 encoding of exactly 32 random bytes");
         }
+        var audit = config.audit();
+        if (audit == null || audit.key().orElse("").getBytes(StandardCharsets.UTF_8).length < MIN_PEPPER_BYTES) {
+            problems.add("KEYPLANE_AUDIT_KEY must be set to at least " + MIN_PEPPER_BYTES + " bytes");
+        } else if (audit.keyVersion() < 1) {
+            problems.add("KEYPLANE_AUDIT_KEY_VERSION must be 1 or more (0 marks events from before the key)");
+        } else {
+            try {
+                VersionedSecrets.parse("KEYPLANE_AUDIT_KEY_PREVIOUS", audit.keyPrevious().orElse(null), audit.keyVersion(),
+                        MIN_PEPPER_BYTES);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
         try {
-            PreviousPeppers.parse(config.pepperPrevious().orElse(null), config.pepperVersion(), MIN_PEPPER_BYTES);
+            VersionedSecrets.parse("KEYPLANE_PEPPER_PREVIOUS", config.pepperPrevious().orElse(null), config.pepperVersion(),
+                    MIN_PEPPER_BYTES);
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }

@@ -11,7 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.keyplane.common.KeyplaneConfig;
-import io.keyplane.common.PreviousPeppers;
+import io.keyplane.common.VersionedSecrets;
 
 /**
  * HMAC-SHA-256 of a key with the server-side pepper: the only form in which keys are stored. During a pepper
@@ -34,7 +34,8 @@ public class KeyHasher {
     KeyHasher(KeyplaneConfig config) {
         // SecretsCheck has already refused to start without a pepper outside dev and test, or with bad previous ones
         this.current = peppered(config.pepperVersion(), config.pepper().orElse(""));
-        this.previous = PreviousPeppers.parse(config.pepperPrevious().orElse(null), config.pepperVersion(), 0).stream()
+        this.previous = VersionedSecrets.parse("KEYPLANE_PEPPER_PREVIOUS", config.pepperPrevious().orElse(null),
+                config.pepperVersion(), 0).stream()
                 .map(p -> peppered(p.version(), p.value())).toList();
     }
 

@@ -44,7 +44,16 @@ class AuditChainTest {
         as(ws.ownerKey(), requestId()).post(ws.path("/api-keys/" + key + "/pause")).then().statusCode(200);
     }
 
+    /** The test profile's KEYPLANE_AUDIT_KEY: what an insider who holds the key could hash with. */
+    static final byte[] AUDIT_KEY = "dev-and-test-only-audit-key-0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /** A whole walk, whatever an earlier verification checkpointed. */
     JsonPath verify() {
+        return given().auth().oauth2(ws.ownerKey()).queryParam("full", true).get(ws.path("/audit-log/verify")).then()
+                .statusCode(200).extract().jsonPath();
+    }
+
+    JsonPath verifySinceCheckpoint() {
         return given().auth().oauth2(ws.ownerKey()).get(ws.path("/audit-log/verify")).then().statusCode(200)
                 .extract().jsonPath();
     }
@@ -96,10 +105,10 @@ class AuditChainTest {
             "actor_key_id = gen_random_uuid()", "target_type = 'scope'", "target_id = 'other'", "outcome = 'denied'",
             "request_id = 'forged'", "source_ip = '192.0.2.1'", "user_agent = 'forged/1.0'", "changes = '{}'",
             "at = at + interval '1 millisecond'", "id = gen_random_uuid()", "prev_hash = repeat('0', 64)",
-            "hash = repeat('0', 64)", "seq = 1000" })
+            "hash = repeat('0', 64)", "seq = 1000", "key_version = 2", "key_version = 0" })
     void alteringAStoredFieldIsDetectedAtItsSeq(String assignment) {
         assertEquals(true, verify().getBoolean("valid"));
-        assertEquals(1, TestDatabase.update("update audit_event set " + assignment + " where workspace_id = ? and seq = 2",
+        assertEquals(1, TestDatabase.tamper("update audit_event set " + assignment + " where workspace_id = ? and seq = 2",
                 ws.id()));
         assertBrokenAt(2);
     }
@@ -107,23 +116,80 @@ class AuditChainTest {
     @Test
     void recomputingTheAlteredEventsHashStillBreaksTheNextLink() {
         var rows = TestDatabase.query("select id from audit_event where workspace_id = ? and seq = 2", ws.id());
-        TestDatabase.update("update audit_event set action = 'x' where workspace_id = ? and seq = 2", ws.id());
+        TestDatabase.tamper("update audit_event set action = 'x' where workspace_id = ? and seq = 2", ws.id());
         var forged = load(2);
-        TestDatabase.update("update audit_event set hash = ? where id = ?", AuditLog.hashOf(forged), rows.get(0).get("id"));
+        TestDatabase.tamper("update audit_event set hash = ? where id = ?", AuditHasher.keyed(AUDIT_KEY, forged),
+                rows.get(0).get("id"));
         assertBrokenAt(3);
+    }
+
+    @Test
+    void withoutTheAuditKeyAnAlteredEventCannotBeRehashed() {
+        TestDatabase.tamper("update audit_event set action = 'x' where workspace_id = ? and seq = 2", ws.id());
+        var forged = load(2);
+        forged.keyVersion = 0; // the plain SHA-256 anyone can compute
+        TestDatabase.tamper("update audit_event set hash = ?, key_version = 0 where workspace_id = ? and seq = 2",
+                AuditHasher.legacy(forged), ws.id());
+        assertBrokenAt(2);
+        assertEquals(true, verify().getString("reason").contains("unkeyed"));
+        var wrongKey = load(2);
+        wrongKey.keyVersion = 1;
+        TestDatabase.tamper("update audit_event set hash = ?, key_version = 1 where workspace_id = ? and seq = 2",
+                AuditHasher.keyed("a-guess-at-the-audit-key-0123456789abcdef".getBytes(), wrongKey), ws.id());
+        assertBrokenAt(2);
+    }
+
+    @Test
+    void theDatabaseRefusesToChangeOrDeleteAuditEvents() {
+        for (var sql : List.of("update audit_event set action = 'x' where workspace_id = ?",
+                "delete from audit_event where workspace_id = ?")) {
+            var refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> TestDatabase.update(sql, ws.id()));
+            org.junit.jupiter.api.Assertions.assertTrue(refused.getCause().getMessage().contains("append-only"),
+                    refused.getCause().getMessage());
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> TestDatabase.update("truncate audit_event cascade"));
+        assertEquals(true, verify().getBoolean("valid"));
+    }
+
+    @Test
+    void aVerificationWalksOnlyWhatCameSinceTheLastOneUnlessAskedForAll() {
+        assertEquals(true, verifySinceCheckpoint().getBoolean("valid"));
+        var checkpointed = count();
+        as(ws.ownerKey(), requestId()).body(Map.of("name", "database:write")).post(ws.path("/scopes")).then().statusCode(201);
+        // a change to an event after the checkpoint is found by the next, incremental, verification
+        TestDatabase.tamper("update audit_event set action = 'x' where workspace_id = ? and seq = ?", ws.id(),
+                checkpointed + 1);
+        var report = verifySinceCheckpoint();
+        assertEquals(false, report.getBoolean("valid"));
+        assertEquals(checkpointed + 1, report.getLong("first_bad_seq"));
+        assertEquals(count(), report.getLong("events"), "events counts the whole chain, checkpointed ones included");
+        // one before the checkpoint needs full=true (a checkpoint vouches for what it covered)
+        TestDatabase.tamper("update audit_event set action = 'y' where workspace_id = ? and seq = 2", ws.id());
+        assertEquals(2, verify().getLong("first_bad_seq"));
+    }
+
+    @Test
+    void aCheckpointMovedWithoutTheKeyIsIgnored() {
+        assertEquals(true, verifySinceCheckpoint().getBoolean("valid"));
+        TestDatabase.tamper("update audit_event set action = 'x' where workspace_id = ? and seq = 2", ws.id());
+        // moving the checkpoint needs its MAC: a forged one makes the next verification walk from the start
+        TestDatabase.update("update audit_checkpoint set mac = repeat('0', 64) where workspace_id = ?", ws.id());
+        assertEquals(2, verifySinceCheckpoint().getLong("first_bad_seq"));
     }
 
     @Test
     void deletingTheLastEventIsDetected() {
         var n = count();
-        assertEquals(1, TestDatabase.update("delete from audit_event where workspace_id = ? and seq = ?", ws.id(), n));
+        assertEquals(1, TestDatabase.tamper("delete from audit_event where workspace_id = ? and seq = ?", ws.id(), n));
         assertBrokenAt(n);
         assertEquals(true, verify().getString("reason").contains("missing"));
     }
 
     @Test
     void deletingAnEventInTheMiddleIsDetected() {
-        TestDatabase.update("delete from audit_event where workspace_id = ? and seq = 3", ws.id());
+        TestDatabase.tamper("delete from audit_event where workspace_id = ? and seq = 3", ws.id());
         assertBrokenAt(3);
     }
 
@@ -168,7 +234,7 @@ class AuditChainTest {
             assertEquals(i + 1, json.readTree(exported.get(i)).get("seq").asLong());
         }
 
-        TestDatabase.update("update audit_event set user_agent = 'x' where workspace_id = ? and seq = ?", ws.id(), n - 7);
+        TestDatabase.tamper("update audit_event set user_agent = 'x' where workspace_id = ? and seq = ?", ws.id(), n - 7);
         assertBrokenAt(n - 7);
     }
 
@@ -233,6 +299,7 @@ class AuditChainTest {
         e.changes = (String) row.get("changes");
         e.prevHash = (String) row.get("prev_hash");
         e.hash = (String) row.get("hash");
+        e.keyVersion = ((Number) row.get("key_version")).shortValue();
         return e;
     }
 
@@ -251,7 +318,8 @@ class AuditChainTest {
         e.requestId = "synthetic-" + e.seq;
         e.changes = "{}";
         e.prevHash = previous.hash;
-        e.hash = AuditLog.hashOf(e);
+        e.keyVersion = 1;
+        e.hash = AuditHasher.keyed(AUDIT_KEY, e);
         return e;
     }
 
@@ -260,13 +328,13 @@ class AuditChainTest {
             var chunk = events.subList(from, Math.min(events.size(), from + 500));
             var sql = new StringBuilder("insert into audit_event (id, workspace_id, seq, at, actor_type, actor_id, "
                     + "actor_key_id, action, target_type, target_id, outcome, request_id, source_ip, user_agent, changes, "
-                    + "prev_hash, hash) values ");
+                    + "prev_hash, hash, key_version) values ");
             var params = new ArrayList<Object>();
             for (var e : chunk) {
-                sql.append(params.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                sql.append(params.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                 params.addAll(java.util.Arrays.asList(e.id, e.workspaceId, e.seq, e.at.atOffset(ZoneOffset.UTC),
                         e.actorType, e.actorId, e.actorKeyId, e.action, e.targetType, e.targetId, e.outcome, e.requestId,
-                        e.sourceIp, e.userAgent, e.changes, e.prevHash, e.hash));
+                        e.sourceIp, e.userAgent, e.changes, e.prevHash, e.hash, e.keyVersion));
             }
             TestDatabase.update(sql.toString(), params.toArray());
         }

@@ -342,7 +342,7 @@ class AuditLogResourceTest {
                 .extract().asString();
         var first = JsonPath.from(body).<String, Object>getMap("[0]");
         assertEquals(java.util.Set.of("id", "seq", "workspace_id", "at", "actor", "action", "target", "outcome",
-                "request_id", "source_ip", "user_agent", "changes", "prev_hash", "hash"), first.keySet());
+                "request_id", "source_ip", "user_agent", "changes", "prev_hash", "hash", "key_version"), first.keySet());
         var events = JsonPath.from(body).getList("$", Map.class);
         for (int i = 0; i < events.size() - 1; i++) {
             assertEquals(events.get(i + 1).get("hash"), events.get(i).get("prev_hash"), "newer links to older");

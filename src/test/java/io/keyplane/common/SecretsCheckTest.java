@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,14 @@ class SecretsCheckTest {
     }
 
     @Test
+    void aMissingOrWeakAuditKeyIsNamedWithoutItsValue() {
+        for (var weak : new String[] { null, "", "k".repeat(31) }) {
+            var problems = SecretsCheck.problems(config(STRONG_PEPPER, AES_KEY, null, null, weak));
+            assertEquals(List.of("KEYPLANE_AUDIT_KEY must be set to at least 32 bytes"), problems);
+        }
+    }
+
+    @Test
     void previousPeppersMustBeVersionedStrongAndDistinct() {
         assertTrue(SecretsCheck.problems(config(STRONG_PEPPER, AES_KEY, null, "1:" + STRONG_PEPPER)).isEmpty());
         for (var bad : new String[] { "x" + STRONG_PEPPER, "1:short", "2:" + STRONG_PEPPER, "1:" + STRONG_PEPPER + ",1:" + STRONG_PEPPER }) {
@@ -58,6 +67,11 @@ class SecretsCheckTest {
     }
 
     static KeyplaneConfig config(String pepper, String encryptionKey, String operatorToken, String previous) {
+        return config(pepper, encryptionKey, operatorToken, previous, STRONG_PEPPER);
+    }
+
+    static KeyplaneConfig config(String pepper, String encryptionKey, String operatorToken, String previous,
+            String auditKey) {
         return new KeyplaneConfig() {
             public Db db() {
                 return null;
@@ -104,7 +118,23 @@ class SecretsCheckTest {
             }
 
             public Audit audit() {
-                return null;
+                return new Audit() {
+                    public java.time.Duration denialWindow() {
+                        return java.time.Duration.ofSeconds(60);
+                    }
+
+                    public Optional<String> key() {
+                        return Optional.ofNullable(auditKey);
+                    }
+
+                    public int keyVersion() {
+                        return 1;
+                    }
+
+                    public Optional<String> keyPrevious() {
+                        return Optional.empty();
+                    }
+                };
             }
         };
     }

@@ -25,6 +25,20 @@ public final class TestDatabase {
         }
     }
 
+    /**
+     * What only whoever holds the database can do: change or delete audit rows, past the append-only trigger
+     * ({@code session_replication_role = replica} skips it; the test login is a superuser).
+     */
+    public static int tamper(String sql, Object... params) {
+        try (Connection c = connect(); var replica = c.createStatement(); var st = c.prepareStatement(sql)) {
+            replica.execute("set session_replication_role = replica");
+            bind(st, params);
+            return st.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static List<Map<String, Object>> query(String sql, Object... params) {
         try (Connection c = connect(); var st = c.prepareStatement(sql)) {
             bind(st, params);
