@@ -82,7 +82,13 @@ public class Idempotency {
             throw KeyplaneException.unprocessable("idempotency_key_reused", "Idempotency-Key",
                     "This Idempotency-Key was used with a different request body");
         }
-        var opened = box.open(stored.sealedResult(), aad(workspaceId, caller, idempotencyKey));
+        String opened;
+        try {
+            opened = box.open(stored.sealedResult(), aad(workspaceId, caller, idempotencyKey));
+        } catch (IllegalStateException e) { // sealed under an encryption key since replaced (SECURITY.md)
+            throw KeyplaneException.unprocessable("idempotency_key_reused", "Idempotency-Key",
+                    "The first result of this Idempotency-Key can no longer be replayed; send a new one");
+        }
         int colon = opened.indexOf(':');
         return new Replay(UUID.fromString(opened.substring(0, colon)), opened.substring(colon + 1));
     }
