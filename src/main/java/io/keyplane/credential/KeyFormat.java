@@ -47,12 +47,31 @@ public class KeyFormat {
             return Optional.empty();
         }
         for (int i = tagEnd + 1; i < token.length(); i++) {
-            if (ALPHABET.indexOf(token.charAt(i)) < 0) {
+            if (!isBase62(token.charAt(i))) {
                 return Optional.empty();
             }
         }
-        var body = token.substring(0, token.length() - CHECKSUM_CHARS);
-        return checksum(body).equals(token.substring(body.length())) ? kind : Optional.empty();
+        // on every authentication and verification: compare the checksum digits without building strings
+        long crc = crc32(token, token.length() - CHECKSUM_CHARS);
+        for (int i = token.length() - 1; i >= token.length() - CHECKSUM_CHARS; i--) {
+            if (token.charAt(i) != ALPHABET.charAt((int) (crc % 62))) {
+                return Optional.empty();
+            }
+            crc /= 62;
+        }
+        return kind;
+    }
+
+    private static boolean isBase62(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    }
+
+    private static long crc32(String ascii, int length) {
+        var crc = new CRC32();
+        for (int i = 0; i < length; i++) {
+            crc.update(ascii.charAt(i));
+        }
+        return crc.getValue();
     }
 
     public static String prefixOf(String key) {
@@ -60,9 +79,7 @@ public class KeyFormat {
     }
 
     static String checksum(String body) {
-        var crc = new CRC32();
-        crc.update(body.getBytes(StandardCharsets.US_ASCII));
-        return base62(BigInteger.valueOf(crc.getValue()), CHECKSUM_CHARS);
+        return base62(BigInteger.valueOf(crc32(body, body.length())), CHECKSUM_CHARS);
     }
 
     static String base62(BigInteger value, int width) {
