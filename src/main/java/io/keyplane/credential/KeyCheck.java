@@ -32,21 +32,21 @@ public class KeyCheck {
 
     /**
      * What a use must satisfy. {@code workspaceId} null: any workspace (another workspace's key is NOT_FOUND).
-     * {@code kinds} null: any kind. {@code sourceIp} is checked against the key's CIDRs when {@code cidrBound}.
+     * {@code kinds} null: any kind. {@code sourceIp} is checked against the key's CIDRs (every use is bound by them).
      * {@code recordAs} null: the caller records the use itself, once it knows the outcome (authentication records
      * it from the response).
      */
-    public record Requirements(UUID workspaceId, Set<KeyKind> kinds, List<String> scopes, boolean cidrBound,
-            String sourceIp, Origin recordAs) {
+    public record Requirements(UUID workspaceId, Set<KeyKind> kinds, List<String> scopes, String sourceIp,
+            Origin recordAs) {
 
         /** A bearer token, used from {@code clientAddress}: any kind, any workspace, within the key's CIDRs. */
         static Requirements authentication(String clientAddress) {
-            return new Requirements(null, null, List.of(), true, clientAddress, null);
+            return new Requirements(null, null, List.of(), clientAddress, null);
         }
 
         public static Requirements verification(UUID workspaceId, Set<KeyKind> kinds, List<String> scopes,
                 String sourceIp, Origin origin) {
-            return new Requirements(workspaceId, kinds, scopes, true, sourceIp, origin);
+            return new Requirements(workspaceId, kinds, scopes, sourceIp, origin);
         }
     }
 
@@ -145,7 +145,7 @@ public class KeyCheck {
         if (denial != null) {
             return new Verdict(denial.verifyCode, key, denial, null);
         }
-        if (requirements.cidrBound() && !key.allowsAddress(requirements.sourceIp())) {
+        if (!key.allowsAddress(requirements.sourceIp())) {
             return new Verdict(Code.IP_NOT_ALLOWED, key, null, null);
         }
         if (!Permissions.missing(key.effectiveScopes(), requirements.scopes()).isEmpty()) {
