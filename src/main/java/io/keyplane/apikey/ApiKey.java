@@ -11,7 +11,11 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import org.hibernate.annotations.DynamicUpdate;
+
+// only changed columns are written: verifications spend credits_remaining (and record last_used_at) in place
 @Entity
+@DynamicUpdate
 @Table(name = "api_key")
 public class ApiKey {
 
@@ -46,6 +50,11 @@ public class ApiKey {
     public Instant createdAt;
     public Instant updatedAt;
     public Instant revokedAt;
+    /** Usage credits; all null for a key without them (see V5__credits.sql). */
+    public Long creditsRemaining;
+    public Long creditsRefillAmount;
+    public String creditsRefillInterval;
+    public Instant creditsRefilledAt;
     @Version
     public long version;
 

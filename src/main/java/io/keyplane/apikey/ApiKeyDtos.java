@@ -1,6 +1,8 @@
 package io.keyplane.apikey;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,6 +14,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -30,6 +33,7 @@ public final class ApiKeyDtos {
     public static final int MAX_META_BYTES = 4096;
     public static final int MAX_EXPIRY_DAYS = 36_500;
     public static final int MAX_GRACE_SECONDS = 2_592_000;
+    public static final long MAX_CREDITS = 1_000_000_000_000L;
 
     private ApiKeyDtos() {
     }
@@ -50,7 +54,8 @@ public final class ApiKeyDtos {
             @Schema(description = "free 100/min, starter 500/min, pro 2000/min, enterprise unlimited") String tier,
             @Size(max = 100) @Schema(description = "IPv4/IPv6 addresses or CIDR blocks the key may be used from; "
                     + "empty means anywhere") List<@NotNull String> allowedCidrs,
-            @Schema(description = "Your own JSON object, at most 4 KiB") Map<String, Object> meta) {
+            @Schema(description = "Your own JSON object, at most 4 KiB") Map<String, Object> meta,
+            @Valid @Schema(description = "Usage credits each verification spends; absent means none") Credits credits) {
     }
 
     @Schema(name = "UpdateApiKeyRequest", description = "Fields left out stay as they are; `expires_at`, `rate_limit` "
@@ -62,7 +67,8 @@ public final class ApiKeyDtos {
             Instant expiresAt,
             @Valid RateLimit rateLimit,
             @Size(max = 100) List<@NotNull String> allowedCidrs,
-            Map<String, Object> meta) {
+            Map<String, Object> meta,
+            @Valid @Schema(description = "Replaced whole; null removes the key's credits") Credits credits) {
     }
 
     @Schema(name = "RotateApiKeyRequest")
@@ -103,6 +109,7 @@ public final class ApiKeyDtos {
             Instant createdAt,
             Instant updatedAt,
             Instant revokedAt,
+            @Schema(description = "Usage credits, or null for a key without them") Credits credits,
             @JsonInclude(JsonInclude.Include.NON_NULL)
             @Schema(description = "The plain key: only in the create and rotate responses, never again")
             String key) {
@@ -115,7 +122,7 @@ public final class ApiKeyDtos {
             return new ApiKeyResponse(k.id, k.workspaceId, k.serviceAccountId, k.name, k.kind, k.keyPrefix, k.statusAt(now),
                     k.scopeList(), k.expiresAt, k.lastUsedAt, RateLimit.of(k.rateLimit, k.rateWindowSeconds),
                     List.of(k.allowedCidrs), k.meta, k.rotatedFrom, k.replacedBy, k.createdBy, k.createdAt, k.updatedAt,
-                    k.revokedAt, plainKey);
+                    k.revokedAt, Credits.of(k, now), plainKey);
         }
 
         static ApiKeyResponse issued(IssuedKey issued, Instant now) {
@@ -131,6 +138,52 @@ public final class ApiKeyDtos {
         static KeyUsageResponse from(KeyUsage u) {
             return new KeyUsageResponse(u.at, u.outcome, u.code, u.method, u.path, u.sourceIp, u.userAgent, u.requestId);
         }
+    }
+
+    /**
+     * Usage credits (API.md section 9): each VALID verification spends its {@code cost} from {@code remaining};
+     * {@code refill} sets {@code remaining = amount} at the start of each UTC day or month.
+     */
+    @Schema(name = "Credits")
+    public record Credits(
+            @NotNull @PositiveOrZero @Max(MAX_CREDITS) Long remaining,
+            @Valid @Schema(description = "Absent or null: never refilled") Refill refill) {
+
+        /** What the key has now: a refill that is due but not yet made shows as made. */
+        static Credits of(ApiKey k, Instant now) {
+            if (k.creditsRemaining == null) {
+                return null;
+            }
+            if (k.creditsRefillInterval == null) {
+                return new Credits(k.creditsRemaining, null);
+            }
+            var due = k.creditsRefilledAt.isBefore(periodStart(k.creditsRefillInterval, now));
+            return new Credits(due ? k.creditsRefillAmount : k.creditsRemaining,
+                    new Refill(k.creditsRefillAmount, k.creditsRefillInterval));
+        }
+
+        /** Gives {@code k} these credits (null: none); a refill counts from the current period. */
+        static void apply(Credits credits, ApiKey k, Instant now) {
+            var refill = credits == null ? null : credits.refill();
+            k.creditsRemaining = credits == null ? null : credits.remaining();
+            k.creditsRefillAmount = refill == null ? null : refill.amount();
+            k.creditsRefillInterval = refill == null ? null : refill.interval();
+            k.creditsRefilledAt = refill == null ? null : periodStart(refill.interval(), now);
+        }
+
+        /** The start of the UTC day or month {@code now} is in. */
+        static Instant periodStart(String interval, Instant now) {
+            var day = now.truncatedTo(ChronoUnit.DAYS);
+            return "month".equals(interval) ? day.atOffset(ZoneOffset.UTC).withDayOfMonth(1).toInstant() : day;
+        }
+    }
+
+    @Schema(name = "CreditsRefill")
+    public record Refill(
+            @NotNull @Positive @Max(MAX_CREDITS) Long amount,
+            @NotNull @Pattern(regexp = "day|month", message = "must be day or month")
+            @Schema(enumeration = { "day", "month" }, description = "Refilled at the start of each UTC day or month")
+            String interval) {
     }
 
     /** At most {@code limit} uses per {@code window_seconds}; absent means unlimited. */

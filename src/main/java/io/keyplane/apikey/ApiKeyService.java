@@ -13,6 +13,7 @@ import jakarta.persistence.LockModeType;
 
 import io.keyplane.apikey.ApiKeyDtos.ApiKeyResponse;
 import io.keyplane.apikey.ApiKeyDtos.CreateApiKeyRequest;
+import io.keyplane.apikey.ApiKeyDtos.Credits;
 import io.keyplane.apikey.ApiKeyDtos.KeyUsageResponse;
 import io.keyplane.apikey.ApiKeyDtos.RateLimit;
 import io.keyplane.apikey.ApiKeyDtos.UpdateApiKeyRequest;
@@ -25,6 +26,7 @@ import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
 import io.keyplane.credential.Caller;
 import io.keyplane.credential.KeyChanges;
+import io.keyplane.credential.KeyChanges.Change;
 import io.keyplane.credential.KeyKind;
 import io.keyplane.credential.Permissions;
 import io.keyplane.scope.ScopeService;
@@ -113,9 +115,10 @@ public class ApiKeyService {
                                 kind, granted, expiresAt, rateLimit == null ? null : rateLimit.limit(),
                                 rateLimit == null ? null : rateLimit.windowSeconds(), cidrs, meta, null,
                                 caller.actorId()))))
+                .invoke(issued -> Credits.apply(body.credits(), issued.entity(), now))
                 .call(issued -> keys.persist(issued.entity()))
                 .call(issued -> audit.success(workspaceId, "api_key.create", "api_key", issued.entity().id,
-                        creationChanges(issued.entity())));
+                        creationChanges(issued.entity()).created("credits", Credits.of(issued.entity(), now))));
     }
 
     @WithSession
@@ -178,6 +181,10 @@ public class ApiKeyService {
                         changes.field("meta", k.meta, meta);
                         k.meta = meta;
                     }
+                    if (patch.has("credits")) {
+                        changes.field("credits", Credits.of(k, now), body.credits());
+                        Credits.apply(body.credits(), k, now);
+                    }
                     return audit.success(workspaceId, "api_key.update", "api_key", k.id, changes);
                 })
                 .invoke(k -> k.updatedAt = now);
@@ -209,12 +216,12 @@ public class ApiKeyService {
     }
 
     /**
-     * Runs a change of one key in its own transaction; after the commit, and before the response, every replica's
-     * cache forgets the key's facts.
+     * Runs a change of one key in its own transaction, which also tells the other replicas (on commit); after the
+     * commit, and before the response, this replica's cache forgets the key's facts.
      */
     private Uni<ApiKeyResponse> changing(Supplier<Uni<ApiKey>> change) {
-        return Panache.withTransaction(change)
-                .call(k -> keyChanges.keyChanged(k.keyHash))
+        return Panache.withTransaction(() -> change.get().call(k -> keyChanges.announce(Change.key(k.keyHash))))
+                .invoke(k -> keyChanges.evictHere(Change.key(k.keyHash)))
                 .map(k -> ApiKeyResponse.from(k, clock.instant()));
     }
 
@@ -254,6 +261,8 @@ public class ApiKeyService {
                             old.scopeList(), lifetime == null ? null : now.plus(lifetime), old.rateLimit,
                             old.rateWindowSeconds, List.of(old.allowedCidrs), old.meta, old.id, caller.actorId()));
                     var changes = Changes.none().field("replaced_by", null, next.entity().id);
+                    // the balance and its refill go with the key: rotating never resets a quota
+                    Credits.apply(Credits.of(old, now), next.entity(), now);
                     old.replacedBy = next.entity().id;
                     old.updatedAt = now;
                     if (graceSeconds == 0) {
@@ -269,9 +278,10 @@ public class ApiKeyService {
                             .call(() -> audit.success(workspaceId, "api_key.rotate", "api_key", old.id, changes))
                             .call(() -> audit.success(workspaceId, "api_key.create", "api_key", next.entity().id,
                                     creationChanges(next.entity()).created("rotated_from", old.id)))
+                            .call(() -> keyChanges.announce(Change.key(old.keyHash)))
                             .replaceWith(new Rotation(old.keyHash, next));
                 }))
-                .call(rotation -> keyChanges.keyChanged(rotation.oldKeyHash()))
+                .invoke(rotation -> keyChanges.evictHere(Change.key(rotation.oldKeyHash())))
                 .map(rotation -> ApiKeyResponse.issued(rotation.successor(), clock.instant()));
     }
 

@@ -71,6 +71,15 @@ public class AuditLog {
                 changes);
     }
 
+    /**
+     * For what Keyplane does by itself, outside a request (a scheduled credit refill): the actor is the operator,
+     * the only actor type besides service accounts (API.md section 6). Must run inside a transaction.
+     */
+    public Uni<AuditEvent> appendScheduled(UUID workspaceId, String action, String targetType, Object targetId,
+            Changes changes) {
+        return appendFor(null, NO_ORIGIN, workspaceId, action, targetType, targetId, "success", changes);
+    }
+
     /** For work outside a request: the actor is {@code key}'s account, or the operator when it is null. */
     Uni<AuditEvent> appendFor(KeyFacts key, Origin origin, UUID workspaceId, String action, String targetType,
             Object targetId, String outcome, Changes changes) {

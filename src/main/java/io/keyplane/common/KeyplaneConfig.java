@@ -45,6 +45,38 @@ public interface KeyplaneConfig {
 
     Audit audit();
 
+    Redis redis();
+
+    /** KEYPLANE_RATE_LIMIT_REDIS_FAILURE: what a rate-limited use gets when Redis cannot count it. */
+    @WithDefault("open")
+    RedisFailure rateLimitRedisFailure();
+
+    enum RedisFailure {
+        /** Let the use through (counted in keyplane.ratelimit.redis.failures and logged). */
+        OPEN,
+        /** Refuse it: 503 service_unavailable with Retry-After. */
+        CLOSED
+    }
+
+    /** Global rate limits: every replica counts in one Redis. */
+    interface Redis {
+        /** KEYPLANE_REDIS_URL, e.g. {@code redis://redis:6379}; unset, each replica counts on its own. */
+        Optional<String> url();
+
+        /** KEYPLANE_REDIS_TIMEOUT: the longest a check waits for Redis. */
+        @WithDefault("50ms")
+        java.time.Duration timeout();
+    }
+
+    Credits credits();
+
+    /** Usage credits: refilled at the start of each UTC day or month, at the latest this often after it. */
+    interface Credits {
+        /** How often keys due a refill are refilled and refills audited (read by the scheduler). */
+        @WithDefault("60s")
+        java.time.Duration refillCheckInterval();
+    }
+
     interface Audit {
         /** Repeats of one refused call of one key within this window are one more event, with their count. */
         @WithDefault("60s")

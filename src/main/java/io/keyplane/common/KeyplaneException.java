@@ -10,6 +10,7 @@ public class KeyplaneException extends RuntimeException {
 
     /** Attribute of a Quarkus Security {@code AuthenticationFailedException}: the KeyplaneException to answer. */
     public static final String SECURITY_ATTRIBUTE = "keyplane.problem";
+    private static final long DATABASE_RETRY_SECONDS = 2;
 
     private final int status;
     private final String code;
@@ -71,8 +72,18 @@ public class KeyplaneException extends RuntimeException {
 
     /** 503: a dependency (the database's connection pool) cannot take the request now. */
     public static KeyplaneException unavailable(long retryAfterSeconds) {
-        return new KeyplaneException(503, "service_unavailable", "The service is overloaded; retry after "
-                + retryAfterSeconds + " s", null, null, retryAfterSeconds);
+        return unavailable(retryAfterSeconds, "The service is overloaded; retry after " + retryAfterSeconds + " s");
+    }
+
+    /** 503 with what cannot be reached: the database, or Redis when rate limits fail closed. */
+    public static KeyplaneException unavailable(long retryAfterSeconds, String detail) {
+        return new KeyplaneException(503, "service_unavailable", detail, null, null, retryAfterSeconds);
+    }
+
+    /** 503: the database cannot be reached (an outage, a restart, a failover). */
+    public static KeyplaneException databaseUnavailable() {
+        return unavailable(DATABASE_RETRY_SECONDS, "The database cannot be reached; retry after "
+                + DATABASE_RETRY_SECONDS + " s");
     }
 
     public int status() {

@@ -128,6 +128,10 @@ public class ProblemMappers {
                 return domain(KeyplaneException.unavailable(1), request);
             }
         }
+        if (DatabaseOutage.is(t)) {
+            DatabaseOutage.log(t);
+            return domain(KeyplaneException.databaseUnavailable(), request);
+        }
         Log.error("Unhandled exception", t); // the only stack trace we log; bodies never carry internals
         return problem(500, "internal_error", "An unexpected error occurred; quote the request_id when reporting it",
                 request, null, null);

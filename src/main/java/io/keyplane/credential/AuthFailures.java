@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Failed authentications, counted per key and per client address in fixed windows, in this replica's memory.
  * Past the limit, that key or address is answered 429 at once: no hash, no lookup, no audit row. A dead key
  * or a guessing client then costs nothing, and cannot stall its workspace's writes with denial events.
- * The same Caffeine shape as {@link RateLimiter} (size bound, expire after access), already registered for native.
+ * The same Caffeine shape as {@link LocalRateWindows} (size bound, expire after access), already registered for native.
  */
 @Singleton
 public class AuthFailures {

@@ -1,5 +1,6 @@
 package io.keyplane.credential;
 
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.UUID;
 
@@ -9,58 +10,79 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.keyplane.common.KeyplaneConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnectOptions;
 
 /**
- * Keeps every replica's {@link KeyFactsCache} true. Called after a change that affects verification has
- * committed and before its response is sent: evicts here at once, and tells the other replicas through
- * PostgreSQL NOTIFY (they evict within milliseconds; the cache TTL bounds staleness if a message is lost).
+ * Keeps every replica's {@link KeyFactsCache} true. A change that affects verification {@link #announce announces}
+ * itself inside its own transaction (PostgreSQL delivers the NOTIFY on commit, and only then), and after the commit
+ * the replica that made it {@link #evictHere evicts at once}; the others evict when the notification arrives.
+ * <p>
+ * The listening connection retries with backoff for as long as the replica runs, its first connect included, and
+ * a heartbeat finds a connection that died silently. While it is not listening, {@link #listening()} is false and
+ * {@link KeyCheck} reads through its cache; on every (re)subscription the cache is cleared, since anything may have
+ * been missed meanwhile.
  */
 @Singleton
 public class KeyChanges {
 
     static final String CHANNEL = "keyplane_key_changes";
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
+    private static final Duration HEARTBEAT = Duration.ofSeconds(5);
+
+    /** What changed, as the notification's payload says it. */
+    public record Change(String payload) {
+        public static Change key(byte[] keyHash) {
+            return new Change("key:" + HexFormat.of().formatHex(keyHash));
+        }
+
+        public static Change account(UUID serviceAccountId) {
+            return new Change("account:" + serviceAccountId);
+        }
+
+        public static Change workspace(UUID workspaceId) {
+            return new Change("workspace:" + workspaceId);
+        }
+    }
 
     private final KeyFactsCache cache;
-    private final Pool pool;
     private final Vertx vertx;
-    private final KeyplaneConfig config;
-    private PgSubscriber subscriber;
+    private final PgConnectOptions options;
+    private volatile PgSubscriber subscriber;
     private volatile boolean listening;
+    private volatile boolean everListened;
+    private volatile boolean stopped;
 
     @Inject
-    KeyChanges(KeyFactsCache cache, Pool pool, Vertx vertx, KeyplaneConfig config) {
+    KeyChanges(KeyFactsCache cache, Vertx vertx, KeyplaneConfig config, MeterRegistry registry) {
         this.cache = cache;
-        this.pool = pool;
         this.vertx = vertx;
-        this.config = config;
+        var db = config.db();
+        this.options = new PgConnectOptions().setHost(db.host()).setPort(db.port()).setDatabase(db.name())
+                .setUser(db.user()).setPassword(db.password().orElse("")).setConnectTimeout(2_000);
+        Gauge.builder("keyplane.key_changes.listening", this, c -> c.listening ? 1 : 0)
+                .description("1 while this replica listens for key changes (else it reads through its cache)")
+                .register(registry);
     }
 
-    public Uni<Void> keyChanged(byte[] keyHash) {
-        cache.evictHash(keyHash);
-        return broadcast("key:" + HexFormat.of().formatHex(keyHash));
+    /** Tells every replica of {@code change} when the current transaction commits. Call inside that transaction. */
+    public Uni<Void> announce(Change change) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("select 1 from pg_notify(?1, ?2)")
+                .setParameter(1, CHANNEL).setParameter(2, change.payload()).getSingleResult())
+                .replaceWithVoid();
     }
 
-    public Uni<Void> accountChanged(UUID serviceAccountId) {
-        cache.evictAccount(serviceAccountId);
-        return broadcast("account:" + serviceAccountId);
-    }
-
-    public Uni<Void> workspaceChanged(UUID workspaceId) {
-        cache.evictWorkspace(workspaceId);
-        return broadcast("workspace:" + workspaceId);
-    }
-
-    private Uni<Void> broadcast(String payload) {
-        return pool.preparedQuery("select pg_notify('" + CHANNEL + "', $1)").execute(Tuple.of(payload)).replaceWithVoid();
+    /** Forgets what {@code change} affected on this replica. Call after its transaction committed. */
+    public void evictHere(Change change) {
+        apply(change.payload());
     }
 
     void apply(String payload) {
@@ -80,28 +102,82 @@ public class KeyChanges {
     }
 
     void listen(@Observes @Priority(30) StartupEvent event) {
-        var db = config.db();
-        var options = new PgConnectOptions().setHost(db.host()).setPort(db.port()).setDatabase(db.name())
-                .setUser(db.user()).setPassword(db.password().orElse(""));
-        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
-        subscriber.channel(CHANNEL).handler(this::apply)
-                .subscribeHandler(() -> {
-                    cache.evictAll(); // (re)subscribed: anything may have been missed meanwhile
-                    listening = true;
-                });
-        subscriber.connect().subscribe().with(ignored -> Log.debug("Listening for key changes"),
-                failure -> Log.warnf("Cannot listen for key changes (cache TTL still bounds staleness): %s",
-                        failure.getMessage()));
+        subscribe(0);
+        vertx.setPeriodic(HEARTBEAT.toMillis(), id -> heartbeat());
     }
 
-    /** True once this replica has listened for changes (readiness waits for it, API.md section 7). */
+    /** A new subscriber: PgSubscriber reconnects a lost connection itself, but never retries a first connect. */
+    private void subscribe(int attempt) {
+        if (stopped) {
+            return;
+        }
+        var next = PgSubscriber.subscriber(vertx, options).reconnectPolicy(this::reconnectDelay);
+        next.channel(CHANNEL).handler(this::apply).subscribeHandler(this::subscribed);
+        subscriber = next;
+        next.connect().subscribe().with(ignored -> {
+        }, failure -> {
+            if (attempt == 0) {
+                Log.warnf("Cannot listen for key changes yet (%s); retrying, and reading through the cache meanwhile",
+                        failure.getMessage());
+            }
+            next.closeAndForget();
+            vertx.setTimer(backoff(attempt), id -> subscribe(attempt + 1));
+        });
+    }
+
+    /** Called by PgSubscriber when its connection is lost (retries 0) and after each failed reconnect. */
+    private Long reconnectDelay(int retries) {
+        if (listening) {
+            Log.warn("Lost the key-change listener; reading through the cache until it is back");
+        }
+        listening = false;
+        return stopped ? -1L : backoff(retries);
+    }
+
+    private void subscribed() {
+        cache.evictAll(); // anything may have changed while nobody listened
+        if (everListened && !listening) {
+            Log.info("Listening for key changes again");
+        }
+        listening = true;
+        everListened = true;
+    }
+
+    /** A connection can die without a word (a dropped route): one that does not answer is closed and redone. */
+    private void heartbeat() {
+        var current = subscriber;
+        var connection = current == null ? null : current.actualConnection();
+        if (connection == null || !listening) {
+            return;
+        }
+        connection.query("select 1").execute()
+                .ifNoItem().after(Duration.ofSeconds(3)).fail()
+                .subscribe().with(ignored -> {
+                }, failure -> {
+                    listening = false;
+                    connection.closeAndForget(); // PgSubscriber reconnects
+                });
+    }
+
+    private static long backoff(int attempt) {
+        return Math.min(100L << Math.min(attempt, 6), MAX_BACKOFF_MILLIS);
+    }
+
+    /** True while this replica listens for changes: its cache can be trusted for the TTL. */
     public boolean listening() {
         return listening;
     }
 
+    /** True once this replica has listened for changes (readiness waits for it, API.md section 7). */
+    public boolean startedListening() {
+        return everListened;
+    }
+
     void close(@Observes ShutdownEvent event) {
-        if (subscriber != null) {
-            subscriber.closeAndForget();
+        stopped = true;
+        var current = subscriber;
+        if (current != null) {
+            current.closeAndForget();
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.keyplane.common.DatabaseOutage;
 import io.keyplane.common.KeyplaneConfig;
 import io.keyplane.common.KeyplaneException;
 import io.smallrye.mutiny.Uni;
@@ -18,8 +19,12 @@ import io.smallrye.mutiny.Uni;
 /**
  * The one credential pipeline. Authentication of a bearer token and {@code POST /api/v1/keys/verify} both run
  * {@link #check}: format and checksum (no hashing for a malformed key), hash, facts (cache, then database),
- * denial, workspace binding, CIDR, scopes, rate limit, and the use recorded. Cheapest first; the rate limit is
- * counted only for a use that would otherwise be valid.
+ * denial, workspace binding, CIDR, scopes, rate limit, credits, and the use recorded. Cheapest first; the rate limit
+ * is counted only for a use that would otherwise be valid, and credits are spent only after it passes.
+ * <p>
+ * Facts come from the cache while this replica listens for changes ({@link KeyChanges}); while it does not, they
+ * are read through. When the database cannot be reached, cached facts still answer (they are at most the cache
+ * TTL old, and no revocation can commit meanwhile); anything else is 503, never NOT_FOUND.
  */
 @Singleton
 public class KeyCheck {
@@ -27,33 +32,37 @@ public class KeyCheck {
     /** The verify codes of API.md sections 5 and 9, in the order the checks run. */
     public enum Code {
         VALID, NOT_FOUND, KIND_NOT_ALLOWED, REVOKED, EXPIRED, PAUSED, DISABLED, IP_NOT_ALLOWED, INSUFFICIENT_SCOPE,
-        RATE_LIMITED
+        RATE_LIMITED, USAGE_EXCEEDED
     }
 
     /**
      * What a use must satisfy. {@code workspaceId} null: any workspace (another workspace's key is NOT_FOUND).
      * {@code kinds} null: any kind. {@code sourceIp} is checked against the key's CIDRs (every use is bound by them).
      * {@code recordAs} null: the caller records the use itself, once it knows the outcome (authentication records
-     * it from the response).
+     * it from the response). {@code cost} null: credits are not involved (authentication).
      */
     public record Requirements(UUID workspaceId, Set<KeyKind> kinds, List<String> scopes, String sourceIp,
-            Origin recordAs) {
+            Origin recordAs, Long cost) {
 
         /** A bearer token, used from {@code clientAddress}: any kind, any workspace, within the key's CIDRs. */
         static Requirements authentication(String clientAddress) {
-            return new Requirements(null, null, List.of(), clientAddress, null);
+            return new Requirements(null, null, List.of(), clientAddress, null, null);
         }
 
         public static Requirements verification(UUID workspaceId, Set<KeyKind> kinds, List<String> scopes,
-                String sourceIp, Origin origin) {
-            return new Requirements(workspaceId, kinds, scopes, sourceIp, origin);
+                String sourceIp, Origin origin, long cost) {
+            return new Requirements(workspaceId, kinds, scopes, sourceIp, origin, cost);
         }
     }
 
-    /** The outcome of one check. {@code key} is null for NOT_FOUND; {@code rate} null for an unlimited key. */
-    public record Verdict(Code code, KeyFacts key, KeyFacts.Denial denial, RateLimiter.Decision rate) {
+    /**
+     * The outcome of one check. {@code key} is null for NOT_FOUND; {@code rate} null for an unlimited key (or a use
+     * Redis could not count); {@code creditsRemaining} null unless credits were checked.
+     */
+    public record Verdict(Code code, KeyFacts key, KeyFacts.Denial denial, RateLimiter.Decision rate,
+            Long creditsRemaining) {
 
-        static final Verdict NOT_FOUND = new Verdict(Code.NOT_FOUND, null, null, null);
+        static final Verdict NOT_FOUND = new Verdict(Code.NOT_FOUND, null, null, null, null);
 
         public boolean valid() {
             return code == Code.VALID;
@@ -64,6 +73,7 @@ public class KeyCheck {
     private final KeyHasher hasher;
     private final KeyFactsCache facts;
     private final KeyFactsRepository repository;
+    private final KeyChanges changes;
     private final RateLimiter rateLimiter;
     private final UsageRecorder usage;
     private final Clock clock;
@@ -71,11 +81,12 @@ public class KeyCheck {
 
     @Inject
     KeyCheck(KeyFormat format, KeyHasher hasher, KeyFactsCache facts, KeyFactsRepository repository,
-            RateLimiter rateLimiter, UsageRecorder usage, Clock clock, KeyplaneConfig config) {
+            KeyChanges changes, RateLimiter rateLimiter, UsageRecorder usage, Clock clock, KeyplaneConfig config) {
         this.format = format;
         this.hasher = hasher;
         this.facts = facts;
         this.repository = repository;
+        this.changes = changes;
         this.rateLimiter = rateLimiter;
         this.usage = usage;
         this.clock = clock;
@@ -89,10 +100,22 @@ public class KeyCheck {
         var hash = hasher.hash(token);
         var id = KeyFactsCache.idOf(hash);
         var cached = facts.cached(id);
-        if (cached != null || facts.knownUnknown(id)) {
-            return Uni.createFrom().item(conclude(cached, requirements)); // answered in memory: no more stages
+        if (changes.listening() && (cached != null || facts.knownUnknown(id))) {
+            return conclude(cached, requirements);
         }
-        return facts.load(id, lookup(token, hash)).map(key -> conclude(key, requirements));
+        return facts.load(id, lookup(token, hash))
+                .onFailure().recoverWithUni(failure -> cachedDuringOutage(failure, cached))
+                .chain(key -> conclude(key, requirements));
+    }
+
+    /** The database failed: cached facts answer (at most the cache TTL old); without them, 503. */
+    private static Uni<KeyFacts> cachedDuringOutage(Throwable failure, KeyFacts cached) {
+        if (!DatabaseOutage.is(failure)) {
+            return Uni.createFrom().failure(failure);
+        }
+        DatabaseOutage.log(failure);
+        return cached != null ? Uni.createFrom().item(cached)
+                : Uni.createFrom().failure(KeyplaneException.databaseUnavailable());
     }
 
     /**
@@ -113,9 +136,42 @@ public class KeyCheck {
                 : repository.rehash(key.keyId(), oldHash, currentHash, hasher.pepperVersion()));
     }
 
-    private Verdict conclude(KeyFacts key, Requirements requirements) {
+    /**
+     * The verdict on {@code key}. Answered in memory (one ready item, no further stages) unless the key's rate limit
+     * is counted in Redis or the use spends credits.
+     */
+    private Uni<Verdict> conclude(KeyFacts key, Requirements requirements) {
         var now = clock.instant();
-        var verdict = decide(key, requirements, now);
+        var refused = screen(key, requirements, now);
+        if (refused != null) {
+            return Uni.createFrom().item(recorded(refused, requirements, now));
+        }
+        if (key.rateLimit() == null || rateLimiter.countsHere()) {
+            var rate = rateLimiter.consumeHere(key.keyId(), key.rateLimit(), key.rateWindowSeconds(), now);
+            return spend(key, rate, requirements, now);
+        }
+        return rateLimiter.consume(key.keyId(), key.rateLimit(), key.rateWindowSeconds(), now)
+                .chain(rate -> spend(key, rate, requirements, now));
+    }
+
+    /** After the rate limit passed: a use that costs credits spends them in the database, exactly. */
+    private Uni<Verdict> spend(KeyFacts key, RateLimiter.Decision rate, Requirements requirements, Instant now) {
+        if (rate != null && !rate.allowed()) {
+            return Uni.createFrom().item(recorded(new Verdict(Code.RATE_LIMITED, key, null, rate, null), requirements, now));
+        }
+        if (requirements.cost() == null || !key.hasCredits()) {
+            return Uni.createFrom().item(recorded(new Verdict(Code.VALID, key, null, rate, null), requirements, now));
+        }
+        return repository.spendCredits(key.keyId(), requirements.cost())
+                .onFailure(DatabaseOutage::is).transform(failure -> {
+                    DatabaseOutage.log(failure);
+                    return KeyplaneException.databaseUnavailable();
+                })
+                .map(spent -> recorded(new Verdict(spent.spent() ? Code.VALID : Code.USAGE_EXCEEDED, key, null, rate,
+                        spent.remaining()), requirements, now));
+    }
+
+    private Verdict recorded(Verdict verdict, Requirements requirements, Instant now) {
         if (requirements.recordAs() != null && verdict.key() != null) {
             usage.record(verdict.key(), verdict.valid(), verdict.code().name(), requirements.recordAs(), now);
         }
@@ -134,25 +190,25 @@ public class KeyCheck {
         return check(token, Requirements.authentication(clientAddress)).map(this::callerOf);
     }
 
-    private Verdict decide(KeyFacts key, Requirements requirements, Instant now) {
+    /** The first check that refuses the use, up to its scopes; null when every one passes. */
+    private static Verdict screen(KeyFacts key, Requirements requirements, Instant now) {
         if (key == null || (requirements.workspaceId() != null && !key.workspaceId().equals(requirements.workspaceId()))) {
             return Verdict.NOT_FOUND;
         }
         if (requirements.kinds() != null && !requirements.kinds().contains(key.kind())) {
-            return new Verdict(Code.KIND_NOT_ALLOWED, key, null, null);
+            return new Verdict(Code.KIND_NOT_ALLOWED, key, null, null, null);
         }
         var denial = key.denial(now);
         if (denial != null) {
-            return new Verdict(denial.verifyCode, key, denial, null);
+            return new Verdict(denial.verifyCode, key, denial, null, null);
         }
         if (!key.allowsAddress(requirements.sourceIp())) {
-            return new Verdict(Code.IP_NOT_ALLOWED, key, null, null);
+            return new Verdict(Code.IP_NOT_ALLOWED, key, null, null, null);
         }
         if (!Permissions.missing(key.effectiveScopes(), requirements.scopes()).isEmpty()) {
-            return new Verdict(Code.INSUFFICIENT_SCOPE, key, null, null);
+            return new Verdict(Code.INSUFFICIENT_SCOPE, key, null, null, null);
         }
-        var rate = rateLimiter.consume(key.keyId(), key.rateLimit(), key.rateWindowSeconds(), now);
-        return new Verdict(rate != null && !rate.allowed() ? Code.RATE_LIMITED : Code.VALID, key, null, rate);
+        return null;
     }
 
     private Caller callerOf(Verdict verdict) {
@@ -164,6 +220,8 @@ public class KeyCheck {
                     "The key may not be used from this address"), verdict.key());
             case RATE_LIMITED -> throw new CredentialRefused(KeyplaneException.rateLimited(
                     verdict.rate().retryAfterSeconds(clock.instant())), verdict.key());
+            case USAGE_EXCEEDED, KIND_NOT_ALLOWED, INSUFFICIENT_SCOPE -> throw new IllegalStateException(
+                    "authentication asks for no credits, kinds or scopes");
             default -> throw new CredentialRefused(KeyplaneException.unauthenticated(verdict.denial().authCode,
                     detailOf(verdict.denial())), verdict.key());
         };

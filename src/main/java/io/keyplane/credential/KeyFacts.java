@@ -6,7 +6,8 @@ import java.util.UUID;
 
 /**
  * What authentication and verification need to know about a key, read in one query by its hash. Immutable, so
- * it can be cached; time-dependent answers take {@code now}. {@code effectiveScopes} (key ∩ account) is worked
+ * it can be cached; time-dependent answers take {@code now}. Credits are not facts (they change with every use):
+ * {@code hasCredits} only says whether a use must spend them in the database. {@code effectiveScopes} (key ∩ account) is worked
  * out once when the facts are loaded: any change to the key or its account evicts them.
  */
 public record KeyFacts(
@@ -23,7 +24,8 @@ public record KeyFacts(
         Integer rateLimit,
         Integer rateWindowSeconds,
         List<Cidr> allowedCidrs,
-        String metaJson) {
+        String metaJson,
+        boolean hasCredits) {
 
     /** Why a key cannot be used, in both vocabularies: the 401 code and the verify code (API.md 1 and 5). */
     public enum Denial {

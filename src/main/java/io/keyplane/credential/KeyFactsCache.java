@@ -2,6 +2,7 @@ package io.keyplane.credential;
 
 import java.util.HexFormat;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import jakarta.inject.Inject;
@@ -18,7 +19,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Key facts by key hash, in front of {@link KeyFactsRepository}: a hit costs no database round trip.
- * Every change that affects verification evicts here before its response is sent ({@code KeyChanges}).
+ * Every change that affects verification evicts here before its response is sent ({@code KeyChanges}). A lookup
+ * that was under way when an eviction happened does not put what it read back: every eviction advances a
+ * generation, and a lookup only keeps its answer if the generation it started in is still current.
  * Caffeine picks the classes of a cache (size bound, expire after write, stats) by name at run time, so the
  * native image needs them registered.
  */
@@ -28,6 +31,7 @@ public class KeyFactsCache {
 
     private final Cache<String, KeyFacts> known;
     private final Cache<String, Boolean> unknown;
+    private final AtomicLong generation = new AtomicLong();
 
     @Inject
     KeyFactsCache(KeyplaneConfig config, MeterRegistry registry) {
@@ -56,35 +60,44 @@ public class KeyFactsCache {
 
     /** Runs {@code lookup} (the database) and remembers its answer, either way; null if no key has this hash. */
     Uni<KeyFacts> load(String id, Uni<KeyFacts> lookup) {
+        long started = generation.get();
         return lookup.invoke(facts -> {
             if (facts == null) {
                 unknown.put(id, Boolean.TRUE);
             } else {
                 known.put(id, facts);
             }
+            // put first, then look: an eviction that ran meanwhile either removed the entry or is seen here
+            if (generation.get() != started) {
+                known.invalidate(id);
+                unknown.invalidate(id);
+            }
         });
     }
 
-    public void evictHash(byte[] hash) {
+    void evictHash(byte[] hash) {
+        generation.incrementAndGet();
         var id = HexFormat.of().formatHex(hash);
         known.invalidate(id);
         unknown.invalidate(id);
     }
 
-    public void evictAccount(UUID serviceAccountId) {
+    void evictAccount(UUID serviceAccountId) {
         evictIf(f -> f.serviceAccountId().equals(serviceAccountId));
     }
 
-    public void evictWorkspace(UUID workspaceId) {
+    void evictWorkspace(UUID workspaceId) {
         evictIf(f -> f.workspaceId().equals(workspaceId));
     }
 
     /** Account and workspace changes are rare: a scan of the (bounded) cache is cheaper than a second index. */
     private void evictIf(Predicate<KeyFacts> affected) {
+        generation.incrementAndGet();
         known.asMap().values().removeIf(affected);
     }
 
-    public void evictAll() {
+    void evictAll() {
+        generation.incrementAndGet();
         known.invalidateAll();
         unknown.invalidateAll();
     }

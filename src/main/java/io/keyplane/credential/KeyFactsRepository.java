@@ -25,7 +25,8 @@ public class KeyFactsRepository {
     private static final String BY_HASH = """
             select k.id, k.workspace_id, k.service_account_id, k.kind, k.key_prefix, k.status, k.scopes,
                    sa.scopes as account_scopes, sa.status as account_status, w.status as workspace_status,
-                   k.expires_at, k.rate_limit, k.rate_window_seconds, k.allowed_cidrs, k.meta
+                   k.expires_at, k.rate_limit, k.rate_window_seconds, k.allowed_cidrs, k.meta,
+                   k.credits_remaining is not null as has_credits
             from api_key k
             join service_account sa on sa.id = k.service_account_id
             join workspace w on w.id = k.workspace_id
@@ -51,6 +52,20 @@ public class KeyFactsRepository {
                 .replaceWithVoid();
     }
 
+    /** The outcome of spending credits: whether they were spent, and what remains (null: the key has none). */
+    public record Spend(boolean spent, Long remaining) {
+    }
+
+    /** Spends {@code cost} credits of the key atomically, refilling first if a new period has begun. */
+    public Uni<Spend> spendCredits(UUID keyId, long cost) {
+        return pool.preparedQuery("select spent, remaining from keyplane_spend_credits($1, $2)")
+                .execute(Tuple.of(keyId, cost))
+                .map(rows -> {
+                    var row = rows.iterator().next();
+                    return new Spend(row.getBoolean("spent"), row.getLong("remaining"));
+                });
+    }
+
     /** The workspace's status ({@code active} or {@code deleted}), or null when there is no such workspace. */
     public Uni<String> workspaceStatus(UUID workspaceId) {
         return pool.preparedQuery("select status from workspace where id = $1").execute(Tuple.of(workspaceId))
@@ -65,7 +80,7 @@ public class KeyFactsRepository {
                 row.getString("account_status"), row.getString("workspace_status"),
                 expires == null ? null : expires.toInstant(), row.getInteger("rate_limit"),
                 row.getInteger("rate_window_seconds"), cidrs(row.getUUID("id"), row.getArrayOfStrings("allowed_cidrs")),
-                row.getString("meta"));
+                row.getString("meta"), row.getBoolean("has_credits"));
     }
 
     /**

@@ -58,7 +58,9 @@ public class KeyIdentityProvider implements IdentityProvider<KeyCredentialReques
                         .addAttribute(Caller.IDENTITY_ATTRIBUTE, caller)
                         .addPermissionChecker(required -> access.check(caller, required, workspaceHeader))
                         .build())
-                .onFailure(CredentialRefused.class).transform(failure -> refused((CredentialRefused) failure, clientAddress));
+                .onFailure(CredentialRefused.class).transform(failure -> refused((CredentialRefused) failure, clientAddress))
+                // the key could not be checked (503: the database or, failing closed, Redis): not a failed attempt
+                .onFailure(KeyplaneException.class).transform(failure -> refusal((KeyplaneException) failure, null));
     }
 
     /**

@@ -2,27 +2,33 @@ package io.keyplane.credential;
 
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-
+import io.keyplane.common.KeyplaneConfig;
+import io.keyplane.common.KeyplaneConfig.RedisFailure;
+import io.keyplane.common.KeyplaneException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
- * Fixed-window counters per key, in this replica's memory: with N replicas behind a round-robin balancer a key
- * can get up to N x limit per window (see README). Windows align to multiples of window_seconds since the epoch.
- * Caffeine picks the classes of a cache (here: size bound, expire after access) by name at run time, so the
- * native image needs them registered.
+ * Rate limits per key, in fixed windows aligned to multiples of window_seconds since the epoch. With
+ * {@code KEYPLANE_REDIS_URL} every replica shares one counter per key and window; without it each replica counts
+ * on its own ({@link LocalRateWindows}). A Redis that fails or is slower than {@code KEYPLANE_REDIS_TIMEOUT} lets
+ * the use through ({@code KEYPLANE_RATE_LIMIT_REDIS_FAILURE=open}, the default) or refuses it with 503
+ * ({@code closed}); either way it is counted and logged, never a 500 and never a hang.
  */
 @Singleton
-@RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSMSA", "com.github.benmanes.caffeine.cache.PSAMS" })
 public class RateLimiter {
+
+    private static final long LOG_EVERY_MILLIS = 10_000;
 
     /** The outcome of one use: whether it was allowed, what is left in the window and when it resets. */
     public record Decision(boolean allowed, int limit, int remaining, Instant resetAt) {
@@ -31,31 +37,54 @@ public class RateLimiter {
         }
     }
 
-    private record Window(long start, AtomicInteger used) {
-    }
-
-    // bounded: idle keys' windows are forgotten (a forgotten window only ever resets a count early)
-    private final Cache<UUID, Window> windows = Caffeine.newBuilder().maximumSize(200_000)
-            .expireAfterAccess(java.time.Duration.ofHours(25)).build();
+    private final LocalRateWindows local = new LocalRateWindows();
+    private final RedisRateWindows shared;
+    private final boolean failOpen;
     private final Counter rejections;
+    private final Counter redisFailures;
+    private final AtomicLong lastFailureLogged = new AtomicLong();
 
     @Inject
-    RateLimiter(MeterRegistry registry) {
+    RateLimiter(KeyplaneConfig config, Vertx vertx, MeterRegistry registry) {
+        this.shared = config.redis().url().map(url -> new RedisRateWindows(vertx, url, config.redis().timeout()))
+                .orElse(null);
+        this.failOpen = config.rateLimitRedisFailure() == RedisFailure.OPEN;
         this.rejections = Counter.builder("keyplane.ratelimit.rejections")
                 .description("Uses refused because a key's rate limit was reached").register(registry);
+        this.redisFailures = Counter.builder("keyplane.ratelimit.redis.failures")
+                .description("Rate-limit checks that Redis did not answer in time (let through when the mode is open)")
+                .tag("mode", failOpen ? "open" : "closed").register(registry);
     }
 
-    /** Counts one use of the key; null limit means unlimited (nothing is counted). */
-    public Decision consume(UUID keyId, Integer limit, Integer windowSeconds, Instant now) {
+    /** True when a use is counted in this replica's memory, so {@link #consumeHere} can decide it at once. */
+    public boolean countsHere() {
+        return shared == null;
+    }
+
+    /** Counts one use of the key in this replica's memory; null limit means unlimited (nothing is counted). */
+    public Decision consumeHere(UUID keyId, Integer limit, Integer windowSeconds, Instant now) {
         if (limit == null || windowSeconds == null) {
             return null;
         }
         long windowMillis = windowSeconds * 1000L;
-        long start = now.toEpochMilli() - Math.floorMod(now.toEpochMilli(), windowMillis);
-        var window = windows.asMap().compute(keyId, (id, w) -> w == null || w.start() != start
-                ? new Window(start, new AtomicInteger()) : w);
-        int used = window.used().incrementAndGet();
-        var resetAt = Instant.ofEpochMilli(start + windowMillis);
+        long start = LocalRateWindows.windowStart(now, windowMillis);
+        return decide(limit, local.count(keyId, start), start + windowMillis);
+    }
+
+    /** Counts one use of the key where this replica counts; a null item for an unlimited key. */
+    public Uni<Decision> consume(UUID keyId, Integer limit, Integer windowSeconds, Instant now) {
+        if (shared == null || limit == null || windowSeconds == null) {
+            return Uni.createFrom().item(consumeHere(keyId, limit, windowSeconds, now));
+        }
+        long windowMillis = windowSeconds * 1000L;
+        long start = LocalRateWindows.windowStart(now, windowMillis);
+        return shared.count(keyId, start, windowMillis, now.toEpochMilli())
+                .map(used -> decide(limit, used, start + windowMillis))
+                .onFailure().recoverWithUni(this::unchecked);
+    }
+
+    private Decision decide(int limit, int used, long resetAtMillis) {
+        var resetAt = Instant.ofEpochMilli(resetAtMillis);
         if (used > limit) {
             rejections.increment();
             return new Decision(false, limit, 0, resetAt);
@@ -63,4 +92,25 @@ public class RateLimiter {
         return new Decision(true, limit, limit - used, resetAt);
     }
 
+    /** Redis could not count the use: let it through (nothing is known of what is left) or refuse it with 503. */
+    private Uni<Decision> unchecked(Throwable failure) {
+        redisFailures.increment();
+        long now = System.currentTimeMillis();
+        long last = lastFailureLogged.get();
+        if (now - last >= LOG_EVERY_MILLIS && lastFailureLogged.compareAndSet(last, now)) {
+            Log.warnf("Redis did not count a rate-limited use (%s: %s); %s", failure.getClass().getSimpleName(),
+                    failure.getMessage(), failOpen ? "letting uses through" : "answering 503");
+        }
+        if (!failOpen) {
+            return Uni.createFrom().failure(KeyplaneException.unavailable(1,
+                    "Rate limits cannot be checked now; retry after 1 s"));
+        }
+        return Uni.createFrom().nullItem(); // not counted: nothing is known of what is left
+    }
+
+    void close(@Observes ShutdownEvent event) {
+        if (shared != null) {
+            shared.close();
+        }
+    }
 }

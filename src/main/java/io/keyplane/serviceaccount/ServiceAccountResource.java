@@ -33,6 +33,7 @@ import io.keyplane.common.JsonBodies;
 import io.keyplane.common.PageRequest;
 import io.keyplane.credential.Caller;
 import io.keyplane.credential.KeyChanges;
+import io.keyplane.credential.KeyChanges.Change;
 import io.keyplane.credential.Permissions;
 import io.keyplane.credential.WorkspacePermission;
 import io.keyplane.serviceaccount.ServiceAccountDtos.CreateServiceAccountRequest;
@@ -105,7 +106,7 @@ public class ServiceAccountResource {
             JsonNode body) {
         return accounts.update(workspaceId, serviceAccountId, bodies.patch(body, UpdateServiceAccountRequest.class),
                 Caller.of(identity))
-                .call(sa -> changes.accountChanged(sa.id()));
+                .invoke(sa -> changes.evictHere(Change.account(sa.id())));
     }
 
     @DELETE
@@ -116,6 +117,6 @@ public class ServiceAccountResource {
             + "status `deleted`.")
     public Uni<ServiceAccountResponse> delete(@RestPath UUID workspaceId, @RestPath UUID serviceAccountId) {
         return accounts.delete(workspaceId, serviceAccountId, Caller.of(identity))
-                .call(sa -> changes.accountChanged(sa.id()));
+                .invoke(sa -> changes.evictHere(Change.account(sa.id())));
     }
 }

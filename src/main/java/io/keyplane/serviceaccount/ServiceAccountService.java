@@ -15,6 +15,8 @@ import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
 import io.keyplane.credential.Caller;
+import io.keyplane.credential.KeyChanges;
+import io.keyplane.credential.KeyChanges.Change;
 import io.keyplane.credential.Permissions;
 import io.keyplane.scope.ScopeService;
 import io.keyplane.serviceaccount.ServiceAccountDtos.CreateServiceAccountRequest;
@@ -33,11 +35,13 @@ public class ServiceAccountService {
     private final AccountKeys keys;
     private final ScopeService scopes;
     private final AuditLog audit;
+    private final KeyChanges keyChanges;
     private final Clock clock;
 
     @Inject
     ServiceAccountService(ServiceAccountRepository accounts, AccountKeys keys, ScopeService scopes, AuditLog audit,
-            Clock clock) {
+            KeyChanges keyChanges, Clock clock) {
+        this.keyChanges = keyChanges;
         this.accounts = accounts;
         this.keys = keys;
         this.scopes = scopes;
@@ -95,7 +99,8 @@ public class ServiceAccountService {
                 : Uni.createFrom().nullItem();
         return grants.chain(newScopes -> accounts.findInWorkspace(workspaceId, id, LockModeType.PESSIMISTIC_WRITE)
                 .invoke(sa -> caller.requireMayGrant(sa.scopeList()))
-                .call(sa -> apply(sa, patch, newScopes)))
+                .call(sa -> apply(sa, patch, newScopes))
+                .call(sa -> keyChanges.announce(Change.account(sa.id))))
                 .map(ServiceAccountResponse::from);
     }
 
@@ -136,6 +141,7 @@ public class ServiceAccountService {
                     sa.updatedAt = now;
                     return audit.success(workspaceId, "service_account.delete", "service_account", sa.id, changes);
                 })
+                .call(sa -> keyChanges.announce(Change.account(sa.id)))
                 .map(ServiceAccountResponse::from);
     }
 }

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -33,7 +35,14 @@ public final class VerifyDtos {
             @Size(max = 512) String userAgent,
             @Size(min = 1, max = 3) @Schema(description = "Kinds of key this check accepts; default `[\"api\", "
                     + "\"ingest\"]`. A ServiceKey is a management credential: list `service` to accept one.")
-            List<@NotNull KeyKind> kinds) {
+            List<@NotNull KeyKind> kinds,
+            @PositiveOrZero @Max(1_000_000_000) @Schema(defaultValue = "1", description = "Credits this use spends, "
+                    + "for a key with credits (default 1). 0 checks that the key has credits left without spending.")
+            Long cost) {
+    }
+
+    @Schema(name = "VerifyCredits", description = "The key's credits after this use")
+    public record CreditsStatus(long remaining) {
     }
 
     @Schema(name = "VerifyRateLimit")
@@ -50,18 +59,26 @@ public final class VerifyDtos {
             @Schema(description = "Effective scopes") List<String> scopes,
             Instant expiresAt,
             @JsonRawValue @Schema(type = SchemaType.OBJECT) String meta,
-            RateLimitStatus rateLimit) {
+            @Schema(description = "null for an unlimited key, or a use Redis could not count (KEYPLANE_RATE_LIMIT_REDIS_FAILURE=open)")
+            RateLimitStatus rateLimit,
+            @Schema(description = "What remains after this use (VALID); null for a key without credits, and for "
+                    + "INSUFFICIENT_SCOPE (credits are only checked once every other check passed)")
+            CreditsStatus credits) {
     }
 
-    /** Every other code: no key details; RATE_LIMITED adds rate_limit (remaining 0 and reset_at). */
+    /**
+     * Every other code: no key details; RATE_LIMITED adds rate_limit (remaining 0 and reset_at), USAGE_EXCEEDED adds
+     * rate_limit and credits (what remains: fewer than the cost, nothing was spent).
+     */
     @Schema(name = "VerifyFailure")
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record VerifyFailure(
             boolean valid,
             @Schema(enumeration = { "NOT_FOUND", "KIND_NOT_ALLOWED", "REVOKED", "EXPIRED", "PAUSED", "DISABLED",
-                    "IP_NOT_ALLOWED", "RATE_LIMITED" }) String code,
-            RateLimitStatus rateLimit) {
+                    "IP_NOT_ALLOWED", "RATE_LIMITED", "USAGE_EXCEEDED" }) String code,
+            RateLimitStatus rateLimit,
+            CreditsStatus credits) {
     }
 
     @Schema(name = "Whoami")

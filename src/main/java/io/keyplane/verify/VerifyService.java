@@ -19,6 +19,7 @@ import io.keyplane.credential.KeyKind;
 import io.keyplane.credential.Origin;
 import io.keyplane.credential.Permissions;
 import io.keyplane.credential.RateLimiter;
+import io.keyplane.verify.VerifyDtos.CreditsStatus;
 import io.keyplane.verify.VerifyDtos.RateLimitStatus;
 import io.keyplane.verify.VerifyDtos.VerifyFailure;
 import io.keyplane.verify.VerifyDtos.VerifyRequest;
@@ -60,7 +61,7 @@ public class VerifyService {
         long start = System.nanoTime();
         var kinds = request.kinds() == null ? DATA_PLANE : Set.copyOf(request.kinds());
         return keyCheck.check(request.key(), KeyCheck.Requirements.verification(verifier.workspaceId(), kinds,
-                required, request.sourceIp(), origin))
+                required, request.sourceIp(), origin, request.cost() == null ? 1 : request.cost()))
                 .map(verdict -> {
                     verifications.get(verdict.code()).increment();
                     latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -71,13 +72,15 @@ public class VerifyService {
     /** VALID and INSUFFICIENT_SCOPE carry the key's details; every other code only says what is wrong. */
     private static Object answer(Verdict verdict) {
         var rate = rateOf(verdict.rate());
+        var credits = verdict.creditsRemaining() == null ? null : new CreditsStatus(verdict.creditsRemaining());
         return switch (verdict.code()) {
             case VALID, INSUFFICIENT_SCOPE -> {
                 var key = verdict.key();
                 yield new VerifyResponse(verdict.valid(), verdict.code().name(), key.keyId(), key.workspaceId(),
-                        key.serviceAccountId(), key.kind(), key.effectiveScopes(), key.expiresAt(), key.metaJson(), rate);
+                        key.serviceAccountId(), key.kind(), key.effectiveScopes(), key.expiresAt(), key.metaJson(), rate,
+                        credits);
             }
-            default -> new VerifyFailure(false, verdict.code().name(), rate);
+            default -> new VerifyFailure(false, verdict.code().name(), rate, credits);
         };
     }
 

@@ -29,6 +29,7 @@ import io.keyplane.common.PageRequest;
 import io.keyplane.common.SecretResponse;
 import io.keyplane.credential.Caller;
 import io.keyplane.credential.KeyChanges;
+import io.keyplane.credential.KeyChanges.Change;
 import io.keyplane.credential.Permissions;
 import io.keyplane.credential.WorkspacePermission;
 import io.keyplane.workspace.WorkspaceDtos.CreateWorkspaceRequest;
@@ -107,6 +108,6 @@ public class WorkspaceResource {
             description = "Soft delete: status becomes `deleted`, every key in it stops authenticating at once, "
                     + "the audit log is kept. Returns the deleted workspace.")
     public Uni<WorkspaceResponse> delete(@RestPath UUID workspaceId) {
-        return workspaces.delete(workspaceId).call(w -> changes.workspaceChanged(w.id()));
+        return workspaces.delete(workspaceId).invoke(w -> changes.evictHere(Change.workspace(w.id())));
     }
 }

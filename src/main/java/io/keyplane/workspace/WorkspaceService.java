@@ -11,6 +11,8 @@ import io.keyplane.audit.AuditLog;
 import io.keyplane.audit.Changes;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
+import io.keyplane.credential.KeyChanges;
+import io.keyplane.credential.KeyChanges.Change;
 import io.keyplane.serviceaccount.ServiceAccountService;
 import io.keyplane.workspace.WorkspaceDtos.Bootstrap;
 import io.keyplane.workspace.WorkspaceDtos.CreatedWorkspaceResponse;
@@ -26,11 +28,13 @@ public class WorkspaceService {
     private final ServiceAccountService accounts;
     private final ApiKeyService keys;
     private final AuditLog audit;
+    private final KeyChanges keyChanges;
     private final Clock clock;
 
     @Inject
     WorkspaceService(WorkspaceRepository workspaces, ServiceAccountService accounts, ApiKeyService keys, AuditLog audit,
-            Clock clock) {
+            KeyChanges keyChanges, Clock clock) {
+        this.keyChanges = keyChanges;
         this.workspaces = workspaces;
         this.accounts = accounts;
         this.keys = keys;
@@ -84,7 +88,8 @@ public class WorkspaceService {
             w.status = Workspace.DELETED;
             w.deletedAt = now;
             w.updatedAt = now;
-            return audit.success(w.id, "workspace.delete", "workspace", w.id, changes);
+            return audit.success(w.id, "workspace.delete", "workspace", w.id, changes)
+                    .call(() -> keyChanges.announce(Change.workspace(w.id)));
         }).map(WorkspaceResponse::from);
     }
 }

@@ -117,6 +117,18 @@ class SecretsCheckTest {
                 return java.time.Duration.ofSeconds(60);
             }
 
+            public Redis redis() {
+                return null;
+            }
+
+            public RedisFailure rateLimitRedisFailure() {
+                return RedisFailure.OPEN;
+            }
+
+            public Credits credits() {
+                return null;
+            }
+
             public Audit audit() {
                 return new Audit() {
                     public java.time.Duration denialWindow() {

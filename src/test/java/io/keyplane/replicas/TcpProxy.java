@@ -1,0 +1,128 @@
+package io.keyplane.replicas;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP proxy a test may break, in front of the machine's shared PostgreSQL (which no test may stop): {@link #cut}
+ * drops every connection and refuses new ones, as a database that went away; {@link #pause} holds every byte in
+ * flight, as a database that stopped answering; {@link #restore} and {@link #resume} undo them.
+ */
+final class TcpProxy implements AutoCloseable {
+
+    private final int targetPort;
+    private final int port;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile ServerSocket server;
+    private boolean paused;
+
+    TcpProxy(int targetPort) {
+        this.targetPort = targetPort;
+        this.port = listen(0);
+    }
+
+    int port() {
+        return port;
+    }
+
+    private int listen(int onPort) {
+        try {
+            var socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort));
+            server = socket;
+            var acceptor = new Thread(() -> accept(socket), "proxy-accept");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void accept(ServerSocket socket) {
+        while (!socket.isClosed()) {
+            try {
+                var client = socket.accept();
+                var upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                sockets.add(client);
+                sockets.add(upstream);
+                pump(client.getInputStream(), upstream.getOutputStream(), client, upstream);
+                pump(upstream.getInputStream(), client.getOutputStream(), client, upstream);
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void pump(InputStream in, OutputStream out, Socket a, Socket b) {
+        var thread = new Thread(() -> {
+            var buffer = new byte[16 * 1024];
+            try {
+                for (int n; (n = in.read(buffer)) > 0;) {
+                    awaitResumed();
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                // the other side went away, or the proxy was cut
+            } finally {
+                closeQuietly(a);
+                closeQuietly(b);
+            }
+        }, "proxy-pump");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private synchronized void awaitResumed() throws InterruptedException {
+        while (paused) {
+            wait();
+        }
+    }
+
+    /** Every connection is dropped, and new ones are refused, until {@link #restore}. */
+    void cut() {
+        closeQuietly(server);
+        sockets.forEach(TcpProxy::closeQuietly);
+        sockets.clear();
+    }
+
+    void restore() {
+        listen(port);
+    }
+
+    /** Bytes are held, in both directions, until {@link #resume}: a database that stopped answering. */
+    synchronized void pause() {
+        paused = true;
+    }
+
+    synchronized void resume() {
+        paused = false;
+        notifyAll();
+    }
+
+    @Override
+    public void close() {
+        resume();
+        cut();
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            if (closeable != null) {
+                closeable.close();
+            }
+        } catch (Exception ignored) {
+            // closing: nothing left to do
+        }
+    }
+}
