@@ -27,7 +27,10 @@ public class OpenApiProblems implements OASFilter {
                     + "`ip_not_allowed` (the key's `allowed_cidrs` exclude the client)",
             "413", "`payload_too_large`: bodies are limited to 64 KiB",
             "429", "`rate_limited`, with `Retry-After`",
-            "500", "`internal_error`: a bug; quote `request_id`");
+            "500", "`internal_error`: a bug; quote `request_id`",
+            "503", "`service_unavailable`, with `Retry-After`: the database cannot be reached or is saturated (a 2xx "
+                    + "always means the change committed), or Redis cannot count a rate-limited use and "
+                    + "`KEYPLANE_RATE_LIMIT_REDIS_FAILURE=closed`");
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {

@@ -1,6 +1,5 @@
 package io.keyplane.credential;
 
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -9,13 +8,12 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 import io.keyplane.common.DatabaseBootstrap;
-import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 
 /**
  * Readiness (API.md section 7): down only until start-up is complete, that is the migrations are applied and this
- * replica listens for key changes, and again from the moment a shutdown begins (SIGTERM: the balancer stops sending
- * new requests during {@code quarkus.shutdown.delay}, then in-flight ones finish). A later database outage does not make it unready: cached keys keep verifying,
- * and no revoke can commit meanwhile. The database's state is a check of its own ({@code DatabaseCheck}).
+ * replica listens for key changes. From the moment a shutdown begins, Quarkus' own "Graceful Shutdown" check is
+ * DOWN (the balancer stops sending during {@code quarkus.shutdown.delay}). A later database outage does not make
+ * it unready: cached keys keep verifying, and no revoke can commit meanwhile. The database's state is a check of its own ({@code DatabaseCheck}).
  */
 @Readiness
 @Singleton
@@ -23,7 +21,6 @@ public class StartedCheck implements HealthCheck {
 
     private final DatabaseBootstrap database;
     private final KeyChanges changes;
-    private volatile boolean shuttingDown;
 
     @Inject
     StartedCheck(DatabaseBootstrap database, KeyChanges changes) {
@@ -31,15 +28,10 @@ public class StartedCheck implements HealthCheck {
         this.changes = changes;
     }
 
-    void shuttingDown(@Observes ShutdownDelayInitiatedEvent event) {
-        shuttingDown = true;
-    }
-
     @Override
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("keyplane started")
-                .status(database.migrated() && changes.startedListening() && !shuttingDown)
-                .withData("shutting down", shuttingDown)
+                .status(database.migrated() && changes.startedListening())
                 .withData("migrations applied", database.migrated())
                 .withData("listening for key changes", changes.listening())
                 .build();

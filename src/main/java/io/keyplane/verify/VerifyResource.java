@@ -45,9 +45,12 @@ public class VerifyResource {
     @Operation(summary = "Verify a key", description = "Needs a ServiceKey with `keys:verify` (or the operator). "
             + "Always 200 for a well-formed request; `code` says why a key is not valid. A key of another workspace "
             + "than the verifier's is NOT_FOUND. A key with `allowed_cidrs` needs `source_ip`. Every verification "
-            + "updates the key's `last_used_at` and usage history (asynchronously, within about a second).")
+            + "updates the key's `last_used_at` and usage history (asynchronously, within about a second). A key with "
+            + "credits spends `cost` of them on a VALID use (after the rate limit passed); too few left is "
+            + "USAGE_EXCEEDED and nothing is spent. While the database cannot be reached, keys this replica has "
+            + "cached keep verifying (for at most the cache TTL) and any other key is 503, never NOT_FOUND.")
     @APIResponse(responseCode = "200", description = "VALID or INSUFFICIENT_SCOPE carry the key's details; other "
-            + "codes only `valid` and `code` (RATE_LIMITED adds `rate_limit`)", content = @Content(schema = @Schema(
+            + "codes only `valid` and `code` (RATE_LIMITED adds `rate_limit`, USAGE_EXCEEDED `credits`)", content = @Content(schema = @Schema(
                     oneOf = { VerifyResponse.class, VerifyFailure.class })))
     public Uni<Object> verify(@Valid @NotNull VerifyRequest body, RoutingContext rc) {
         // the caller that authentication put on the request, without the SecurityIdentity proxy: this is the hot path

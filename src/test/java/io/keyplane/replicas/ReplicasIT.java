@@ -78,7 +78,7 @@ class ReplicasIT {
     static void stopReplicas() throws InterruptedException {
         if (!propagationMillis.isEmpty()) {
             System.out.printf("Revocation propagation A -> B in ms (revoke, pause, account disable, scope narrowing, "
-                    + "workspace delete, after re-subscribe): %s%n", propagationMillis);
+                    + "workspace delete, after an outage, after listening again): %s%n", propagationMillis);
         }
         for (var replica : new Replica[] { a, b }) {
             if (replica != null) {
@@ -222,7 +222,9 @@ class ReplicasIT {
             // readiness stays UP (cached keys keep working); the database is a check of its own, and a metric
             assertEquals(200, b.management("/q/health/ready"));
             assertEquals(503, b.management("/q/health"));
-            assertTrue(b.managementBody("/q/metrics").contains("keyplane_key_changes_listening 0.0"));
+            var metrics = b.managementBody("/q/metrics");
+            assertTrue(metrics.contains("keyplane_key_changes_listening 0.0"), "B knows it is not listening");
+            assertTrue(metrics.contains("keyplane_database_up 0.0"), "B reports the database down");
             // A, on its own connection, is unaffected: what it acknowledges must all be there afterwards
             acknowledged.add(createKey(Map.of("name", "acknowledged-during-outage")).getString("id"));
         } finally {
@@ -244,6 +246,31 @@ class ReplicasIT {
 
     @Test
     @Order(5)
+    void aReplicaThatCannotListenReadsThroughItsCache() {
+        var k = createKey(Map.of("name", "read-through"));
+        assertEquals("VALID", code(b, k.getString("key"), List.of()));
+        proxy.pauseListeners(); // queries still answer; only change notifications stop reaching B
+        try {
+            // the heartbeat finds the silent connection; B stops trusting its cache and says so
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> b.managementBody("/q/metrics").contains("keyplane_key_changes_listening 0.0"));
+            owner(a).delete(path("/api-keys/" + k.getString("id"))).then().statusCode(200);
+            // no notification can reach B, yet its very next answer is right: it read the key through
+            assertEquals("REVOKED", code(b, k.getString("key"), List.of()));
+            assertEquals(200, b.management("/q/health/ready"));
+        } finally {
+            proxy.resumeListeners();
+        }
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> b.managementBody("/q/metrics").contains("keyplane_key_changes_listening 1.0"));
+        var next = createKey(Map.of("name", "after-listening-again"));
+        propagates(() -> code(b, next.getString("key"), List.of()),
+                () -> owner(a).post(path("/api-keys/" + next.getString("id") + "/pause")).then().statusCode(200),
+                "PAUSED");
+    }
+
+    @Test
+    @Order(6)
     void sigtermTurnsReadinessDownFinishesInFlightRequestsAndFlushesUsage() throws Exception {
         var used = createKey(Map.of("name", "used-on-b"));
         var slow = createKey(Map.of("name", "in-flight-on-b"));

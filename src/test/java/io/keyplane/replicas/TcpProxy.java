@@ -15,14 +15,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP proxy a test may break, in front of the machine's shared PostgreSQL (which no test may stop): {@link #cut}
  * drops every connection and refuses new ones, as a database that went away; {@link #pause} holds every byte in
  * flight, as a database that stopped answering; {@link #restore} and {@link #resume} undo them.
+ * {@link #pauseListeners} holds only the connections that sent a {@code LISTEN}: the database answers queries, but
+ * change notifications stop, as when only that connection's route died.
  */
 final class TcpProxy implements AutoCloseable {
 
     private final int targetPort;
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final java.util.Set<Socket> listeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
     private boolean paused;
+    private boolean listenersPaused;
 
     TcpProxy(int targetPort) {
         this.targetPort = targetPort;
@@ -55,38 +59,52 @@ final class TcpProxy implements AutoCloseable {
                 var upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(client);
                 sockets.add(upstream);
-                pump(client.getInputStream(), upstream.getOutputStream(), client, upstream);
-                pump(upstream.getInputStream(), client.getOutputStream(), client, upstream);
+                pump(client.getInputStream(), upstream.getOutputStream(), client, upstream, true);
+                pump(upstream.getInputStream(), client.getOutputStream(), client, upstream, false);
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private void pump(InputStream in, OutputStream out, Socket a, Socket b) {
+    private void pump(InputStream in, OutputStream out, Socket client, Socket upstream, boolean fromClient) {
         var thread = new Thread(() -> {
             var buffer = new byte[16 * 1024];
             try {
                 for (int n; (n = in.read(buffer)) > 0;) {
-                    awaitResumed();
+                    if (fromClient && new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).contains("LISTEN ")) {
+                        listeners.add(client);
+                    }
+                    awaitResumed(client);
                     out.write(buffer, 0, n);
                     out.flush();
                 }
             } catch (IOException | InterruptedException e) {
                 // the other side went away, or the proxy was cut
             } finally {
-                closeQuietly(a);
-                closeQuietly(b);
+                listeners.remove(client);
+                closeQuietly(client);
+                closeQuietly(upstream);
             }
         }, "proxy-pump");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private synchronized void awaitResumed() throws InterruptedException {
-        while (paused) {
+    private synchronized void awaitResumed(Socket client) throws InterruptedException {
+        while (paused || (listenersPaused && listeners.contains(client))) {
             wait();
         }
+    }
+
+    /** Holds the bytes of every connection that listens for notifications, now and later, until resumed. */
+    synchronized void pauseListeners() {
+        listenersPaused = true;
+    }
+
+    synchronized void resumeListeners() {
+        listenersPaused = false;
+        notifyAll();
     }
 
     /** Every connection is dropped, and new ones are refused, until {@link #restore}. */
@@ -113,6 +131,7 @@ final class TcpProxy implements AutoCloseable {
     @Override
     public void close() {
         resume();
+        resumeListeners();
         cut();
     }
 
