@@ -24,16 +24,25 @@ create table credit_refill (
 
 -- Spends p_cost credits of a key, atomically (the row is locked): refills first if a new period has begun, then
 -- spends if enough remain. spent = false (nothing spent) when fewer than p_cost remain, or none at all; remaining
--- is null for a key without credits. Used by every replica, so concurrent verifications never overspend.
+-- is null for a key without credits. Used by every replica, so concurrent verifications never overspend. A key
+-- that was rotated spends from its successor's balance (the balance moved there), so the old key's grace period
+-- never doubles it.
 create function keyplane_spend_credits(p_key uuid, p_cost bigint, out spent boolean, out remaining bigint)
 language plpgsql as $$
 declare
     k       record;
+    target  uuid := p_key;
+    next_id uuid;
     period  timestamptz;
     balance bigint;
 begin
+    for hop in 1..10 loop
+        select replaced_by into next_id from api_key where id = target;
+        exit when next_id is null;
+        target := next_id;
+    end loop;
     select id, workspace_id, credits_remaining, credits_refill_amount, credits_refill_interval, credits_refilled_at
-      into k from api_key where id = p_key for update;
+      into k from api_key where id = target for update;
     if not found or k.credits_remaining is null then
         spent := true;
         remaining := null;
@@ -53,7 +62,7 @@ begin
         balance := balance - p_cost;
     end if;
     if balance <> k.credits_remaining or period is distinct from k.credits_refilled_at then
-        update api_key set credits_remaining = balance, credits_refilled_at = period where id = p_key;
+        update api_key set credits_remaining = balance, credits_refilled_at = period where id = target;
     end if;
     remaining := balance;
 end $$;

@@ -3,6 +3,7 @@ package io.keyplane.credential;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -28,6 +29,11 @@ import io.smallrye.mutiny.Uni;
  */
 @Singleton
 public class KeyCheck {
+
+    /** The longest a key's facts or a credit spend may wait for the database: after it, the call is 503. */
+    static final Duration DATABASE_TIMEOUT = Duration.ofSeconds(2);
+    /** With cached facts to fall back on (while not listening), a slow database is given less. */
+    static final Duration DATABASE_TIMEOUT_WITH_CACHED = Duration.ofMillis(500);
 
     /** The verify codes of API.md sections 5 and 9, in the order the checks run. */
     public enum Code {
@@ -103,7 +109,8 @@ public class KeyCheck {
         if (changes.listening() && (cached != null || facts.knownUnknown(id))) {
             return conclude(cached, requirements);
         }
-        return facts.load(id, lookup(token, hash))
+        var timeout = cached != null ? DATABASE_TIMEOUT_WITH_CACHED : DATABASE_TIMEOUT;
+        return facts.load(id, lookup(token, hash).ifNoItem().after(timeout).fail())
                 .onFailure().recoverWithUni(failure -> cachedDuringOutage(failure, cached))
                 .chain(key -> conclude(key, requirements));
     }
@@ -163,6 +170,7 @@ public class KeyCheck {
             return Uni.createFrom().item(recorded(new Verdict(Code.VALID, key, null, rate, null), requirements, now));
         }
         return repository.spendCredits(key.keyId(), requirements.cost())
+                .ifNoItem().after(DATABASE_TIMEOUT).fail()
                 .onFailure(DatabaseOutage::is).transform(failure -> {
                     DatabaseOutage.log(failure);
                     return KeyplaneException.databaseUnavailable();

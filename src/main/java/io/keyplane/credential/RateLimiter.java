@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -106,6 +107,14 @@ public class RateLimiter {
                     "Rate limits cannot be checked now; retry after 1 s"));
         }
         return Uni.createFrom().nullItem(); // not counted: nothing is known of what is left
+    }
+
+    /** Created at start-up, so a KEYPLANE_REDIS_URL that cannot work stops it, not the first rate-limited use. */
+    void started(@Observes StartupEvent event) {
+        if (shared != null) {
+            Log.infof("Rate limits are counted in Redis, shared by every replica (on failure: %s)",
+                    failOpen ? "let through" : "503");
+        }
     }
 
     void close(@Observes ShutdownEvent event) {

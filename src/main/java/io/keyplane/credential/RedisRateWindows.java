@@ -6,39 +6,65 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.impl.RedisURI;
 
 /**
  * Fixed-window counters shared by every replica, in Redis: one atomic server-side script per use (one round trip),
  * which counts the use and sets the window's expiry on its first use. Windows align to multiples of the window
  * since the epoch, exactly as {@link LocalRateWindows} does, so switching modes keeps the semantics.
+ * <p>
+ * Every use is pipelined on one connection (taking one from the pool for each use costs more than the round trip).
+ * A Redis that stops answering must not hold that connection forever: a connect (TCP and handshake) that takes
+ * longer than {@link #CONNECT_TIMEOUT} fails, a use that outlasts the timeout drops the connection, and the next
+ * use makes a new one.
  */
 final class RedisRateWindows {
 
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     private static final String SCRIPT = """
             local used = redis.call('INCR', KEYS[1])
             if used == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
             return used""";
     private static final String SCRIPT_SHA = sha1(SCRIPT);
 
+    private final Vertx vertx;
     private final Redis redis;
     private final Duration timeout;
+    private final AtomicReference<Future<RedisConnection>> connection = new AtomicReference<>();
 
     RedisRateWindows(Vertx vertx, String url, Duration timeout) {
-        var options = new RedisOptions().setConnectionString(url).setMaxPoolSize(16).setMaxPoolWaiting(512)
+        requireValid(url);
+        var options = new RedisOptions().setConnectionString(url).setMaxPoolSize(4).setMaxPoolWaiting(64)
                 .setMaxWaitingHandlers(4096);
-        // a Redis that does not answer must fail fast: no connect may outlast a few timeouts
-        options.getNetClientOptions().setConnectTimeout((int) Math.max(250, timeout.toMillis() * 5))
+        // a connection that reads nothing for 10 s is closed: idle, or silent (the pool must not hand it out again)
+        options.getNetClientOptions().setConnectTimeout((int) CONNECT_TIMEOUT.toMillis()).setReadIdleTimeout(10)
                 .setTcpNoDelay(true).setTcpKeepAlive(true);
+        this.vertx = vertx;
         this.redis = Redis.createClient(vertx, options);
         this.timeout = timeout;
+    }
+
+    /** Fails start-up on a URL that cannot work, without repeating it (it may carry a password). */
+    private static void requireValid(String url) {
+        try {
+            new RedisURI(url);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("KEYPLANE_REDIS_URL is not a Redis URL: use "
+                    + "redis://[[user]:password@]host[:port][/database] (or rediss:// for TLS)");
+        }
     }
 
     /**
@@ -49,15 +75,54 @@ final class RedisRateWindows {
         var key = "keyplane:rate:" + keyId + ":" + windowStart;
         // kept a little past the window's end, so clocks that differ slightly between replicas still agree
         var ttl = String.valueOf(windowStart + windowMillis - nowMillis + 5_000);
-        return send(Request.cmd(Command.EVALSHA).arg(SCRIPT_SHA).arg(1).arg(key).arg(ttl))
+        var used = connection();
+        return send(used, Request.cmd(Command.EVALSHA).arg(SCRIPT_SHA).arg(1).arg(key).arg(ttl))
                 .onFailure(RedisRateWindows::scriptNotLoaded)
-                .recoverWithUni(() -> send(Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(key).arg(ttl)))
+                .recoverWithUni(() -> send(used, Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(key).arg(ttl)))
                 .ifNoItem().after(timeout).fail()
+                .onFailure().invoke(() -> drop(used))
                 .map(Response::toInteger);
     }
 
-    private Uni<Response> send(Request request) {
-        return Uni.createFrom().completionStage(() -> redis.send(request).toCompletionStage());
+    private static Uni<Response> send(Future<RedisConnection> connection, Request request) {
+        return Uni.createFrom().completionStage(() -> connection.compose(c -> c.send(request)).toCompletionStage());
+    }
+
+    /** The shared connection: being made, or made; a failed or dropped one is made again by the next use. */
+    private Future<RedisConnection> connection() {
+        while (true) {
+            var current = connection.get();
+            if (current != null && !current.failed()) {
+                return current;
+            }
+            var made = Promise.<RedisConnection>promise();
+            var next = made.future();
+            if (connection.compareAndSet(current, next)) {
+                // the handshake after the TCP connect has no timeout of its own: a silent Redis would hold it forever
+                long timer = vertx.setTimer(CONNECT_TIMEOUT.toMillis(),
+                        id -> made.tryFail(new TimeoutException("no answer from Redis within " + CONNECT_TIMEOUT)));
+                redis.connect().onComplete(result -> {
+                    vertx.cancelTimer(timer);
+                    if (result.succeeded()) {
+                        var redisConnection = result.result();
+                        redisConnection.exceptionHandler(e -> drop(next)).endHandler(ended -> drop(next));
+                        if (!made.tryComplete(redisConnection)) {
+                            redisConnection.close(); // too late: its use already failed over
+                        }
+                    } else {
+                        made.tryFail(result.cause());
+                    }
+                });
+                return next;
+            }
+        }
+    }
+
+    /** Forgets {@code used} if it is still the shared connection, so the next use connects anew. */
+    private void drop(Future<RedisConnection> used) {
+        if (connection.compareAndSet(used, null) && used.succeeded()) {
+            used.result().close();
+        }
     }
 
     private static boolean scriptNotLoaded(Throwable failure) {
@@ -65,6 +130,10 @@ final class RedisRateWindows {
     }
 
     void close() {
+        var current = connection.getAndSet(null);
+        if (current != null && current.succeeded()) {
+            current.result().close();
+        }
         redis.close();
     }
 

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -74,8 +74,21 @@ public class UsageRecorder {
         }, failure -> Log.warnf("Writing key usage failed: %s", failure.getMessage())));
     }
 
-    void stop(@Observes ShutdownEvent event) {
-        flush().await().atMost(Duration.ofSeconds(10)); // the main thread at shutdown may block
+    /** Writes everything queued before exit: after a flush already under way, until the queue is empty. */
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); // the shutdown thread may block
+        while (!queue.isEmpty() && System.nanoTime() < deadline) {
+            if (flushing.get()) {
+                Thread.sleep(10);
+            } else {
+                try {
+                    flush().await().atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                } catch (RuntimeException e) {
+                    Log.warnf("Key uses not written at shutdown (%d left): %s", queue.size(), e.getMessage());
+                    return;
+                }
+            }
+        }
     }
 
     /** Queues one use of {@code key}: a success or a denial with its code. Never blocks; drops when full. */
@@ -93,13 +106,14 @@ public class UsageRecorder {
         }
         var batch = new ArrayList<Use>();
         queue.drainTo(batch);
-        var lastUse = new LinkedHashMap<UUID, Instant>();
+        var lastUse = new TreeMap<UUID, Instant>(); // rows locked in one order by every writer
         batch.forEach(u -> lastUse.merge(u.keyId(), u.at(), (a, b) -> a.isAfter(b) ? a : b));
+        // last_used_at last: the keys' rows stay locked (credit spends wait on them) for the shortest time
         return pool.withTransaction(connection -> connection.preparedQuery(INSERT).executeBatch(rows(batch))
-                .chain(() -> connection.preparedQuery(TOUCH).executeBatch(lastUse.entrySet().stream()
-                        .map(e -> Tuple.of(e.getKey(), e.getValue().atOffset(ZoneOffset.UTC))).toList()))
                 .chain(() -> connection.preparedQuery(PRUNE).executeBatch(lastUse.keySet().stream()
-                        .map(id -> Tuple.of(id, config.retentionPerKey() - 1)).toList())))
+                        .map(id -> Tuple.of(id, config.retentionPerKey() - 1)).toList()))
+                .chain(() -> connection.preparedQuery(TOUCH).executeBatch(lastUse.entrySet().stream()
+                        .map(e -> Tuple.of(e.getKey(), e.getValue().atOffset(ZoneOffset.UTC))).toList())))
                 .invoke(() -> written.increment(batch.size()))
                 .onFailure().invoke(() -> dropped.increment(batch.size()))
                 .replaceWithVoid()

@@ -31,8 +31,7 @@ class RedisDownClosedTest {
     @Test
     void rateLimitedUsesAre503AndUnlimitedOnesAreNotAffected() {
         var ws = TestWorkspace.create();
-        var verifier = ws.createKey(Map.of("name", "gw", "kind", "service", "scopes", List.of("keys:verify")))
-                .getString("key");
+        var verifier = ws.createVerifier();
         var limited = ws.createKey(Map.of("name", "limited", "rate_limit", Map.of("limit", 100, "window_seconds", 60)));
         var unlimited = ws.createKey(Map.of("name", "unlimited"));
         given().auth().oauth2(verifier).contentType(ContentType.JSON).body(Map.of("key", limited.getString("key")))

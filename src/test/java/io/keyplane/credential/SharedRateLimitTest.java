@@ -36,8 +36,7 @@ class SharedRateLimitTest {
     @BeforeEach
     void setUp() {
         ws = TestWorkspace.create();
-        verifier = ws.createKey(Map.of("name", "gateway", "kind", "service", "scopes", List.of("keys:verify")))
-                .getString("key");
+        verifier = ws.createVerifier();
     }
 
     ValidatableResponse verify(String key) {

@@ -32,7 +32,8 @@ class KubernetesManifestsTest {
     /** API.md sections 8 and 9, plus KEYPLANE_LOG_JSON: the only variables a manifest may set. */
     static final Set<String> CONTRACT_ENV = Set.of("QUARKUS_HTTP_PORT", "KEYPLANE_DB_HOST", "KEYPLANE_DB_PORT",
             "KEYPLANE_DB_NAME", "KEYPLANE_DB_USER", "KEYPLANE_DB_PASSWORD", "KEYPLANE_OPERATOR_TOKEN", "KEYPLANE_PEPPER",
-            "KEYPLANE_ENCRYPTION_KEY", "KEYPLANE_AUDIT_KEY", "KEYPLANE_LOG_JSON");
+            "KEYPLANE_ENCRYPTION_KEY", "KEYPLANE_AUDIT_KEY", "KEYPLANE_LOG_JSON",
+            "KEYPLANE_REDIS_URL"); // section 9
 
     static final Set<String> SECRETS = Set.of("KEYPLANE_OPERATOR_TOKEN", "KEYPLANE_PEPPER", "KEYPLANE_ENCRYPTION_KEY",
             "KEYPLANE_AUDIT_KEY", "KEYPLANE_DB_PASSWORD");

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import io.keyplane.support.TcpProxy;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
@@ -271,28 +272,60 @@ class ReplicasIT {
 
     @Test
     @Order(6)
+    void aDatabaseThatStopsAnsweringIsAnsweredWithinBoundsToo() {
+        var cached = createKey(Map.of("name", "cached-before-silence"));
+        var uncached = createKey(Map.of("name", "never-seen-by-b-either"));
+        assertEquals("VALID", code(b, cached.getString("key"), List.of()));
+        proxy.pause(); // connections stay open, but nothing answers: no reset tells B anything
+        try {
+            for (int i = 0; i < 3; i++) {
+                long started = System.nanoTime();
+                verify(b, verifier, Map.of("key", uncached.getString("key"))).statusCode(503)
+                        .body("code", is("service_unavailable"));
+                // a bound, not a speed measurement: without a timeout this would wait for TCP to give up
+                assertTrue(System.nanoTime() - started < 10_000_000_000L, "the 503 came within the database timeout");
+                verify(b, verifier, Map.of("key", cached.getString("key"))).statusCode(200).body("code", is("VALID"));
+            }
+            // once B notices its listener is silent too, it reads through, and still falls back on the cache
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> b.managementBody("/q/metrics").contains("keyplane_key_changes_listening 0.0"));
+            verify(b, verifier, Map.of("key", cached.getString("key"))).statusCode(200).body("code", is("VALID"));
+        } finally {
+            proxy.resume();
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                verify(b, verifier, Map.of("key", uncached.getString("key"))).extract().statusCode() == 200);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> b.managementBody("/q/metrics").contains("keyplane_key_changes_listening 1.0"));
+    }
+
+    @Test
+    @Order(7)
     void sigtermTurnsReadinessDownFinishesInFlightRequestsAndFlushesUsage() throws Exception {
         var used = createKey(Map.of("name", "used-on-b"));
-        var slow = createKey(Map.of("name", "in-flight-on-b"));
         assertEquals("VALID", code(b, used.getString("key"), List.of())); // queued on B, flushed hourly
-        proxy.pause(); // B's next database round trip hangs: a verification of an uncached key stays in flight
-        CompletableFuture<Integer> inFlight;
+        owner(b).get(path("/api-keys")).then().statusCode(200); // the owner key is cached on B
+        proxy.pause(); // B's next database round trip hangs: a management write stays in flight
+        CompletableFuture<JsonPath> inFlight;
         try {
-            inFlight = CompletableFuture.supplyAsync(() -> verify(b, verifier, Map.of("key", slow.getString("key")))
-                    .extract().statusCode());
-            await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !inFlight.isDone());
+            inFlight = CompletableFuture.supplyAsync(() -> owner(b).body(Map.of("name", "created-while-stopping"))
+                    .post(path("/api-keys")).then().statusCode(201).extract().jsonPath());
+            await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !inFlight.isDone());
             b.terminate();
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
                     .until(() -> b.management("/q/health/ready") == 503);
             assertTrue(b.alive());
+            // past the 2 s shutdown delay too, the replica still waits for the request it is serving
+            await().pollDelay(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> b.alive() && !inFlight.isDone());
         } finally {
             proxy.resume();
         }
-        assertEquals(200, inFlight.get());
+        var created = inFlight.get();
         int exit = b.awaitExit(Duration.ofSeconds(40));
         assertTrue(exit == 0 || exit == 143, "exit status " + exit);
+        assertEquals(1L, sql("select count(*) from api_key where id = '" + created.getString("id") + "'"));
         assertEquals(1L, sql("select count(*) from key_usage where key_id = '" + used.getString("id") + "'"));
-        assertEquals(1L, sql("select count(*) from key_usage where key_id = '" + slow.getString("id") + "'"));
     }
 
     static Object sql(String query) {

@@ -37,6 +37,11 @@ public record TestWorkspace(String id, String ownerAccountId, String ownerKey) {
                 .then().statusCode(201).extract().jsonPath();
     }
 
+    /** A gateway's ServiceKey: {@code keys:verify} only. */
+    public String createVerifier() {
+        return createKey(Map.of("name", "gateway", "kind", "service", "scopes", List.of("keys:verify"))).getString("key");
+    }
+
     public JsonPath createKey(String name, String kind, List<String> scopes) {
         return createKey(Map.of("name", name, "kind", kind, "scopes", scopes));
     }

@@ -1,4 +1,4 @@
-package io.keyplane.replicas;
+package io.keyplane.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP proxy a test may break, in front of the machine's shared PostgreSQL (which no test may stop): {@link #cut}
- * drops every connection and refuses new ones, as a database that went away; {@link #pause} holds every byte in
- * flight, as a database that stopped answering; {@link #restore} and {@link #resume} undo them.
+ * A TCP proxy a test may break, in front of the machine's shared PostgreSQL (which no test may stop) or Redis:
+ * {@link #cut} drops every connection and refuses new ones, as a server that went away; {@link #pause} holds every
+ * byte in flight, as a server that stopped answering; {@link #restore} and {@link #resume} undo them.
  * {@link #pauseListeners} holds only the connections that sent a {@code LISTEN}: the database answers queries, but
  * change notifications stop, as when only that connection's route died.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final int targetPort;
     private final int port;
@@ -27,13 +27,39 @@ final class TcpProxy implements AutoCloseable {
     private volatile ServerSocket server;
     private boolean paused;
     private boolean listenersPaused;
+    private volatile String name;
+    private final java.util.Set<Socket> silenced = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    TcpProxy(int targetPort) {
+    public TcpProxy(int targetPort) {
         this.targetPort = targetPort;
         this.port = listen(0);
     }
 
-    int port() {
+    /**
+     * A proxy shared by name across class loaders: a Quarkus test profile starts it, and the test, which sees
+     * another copy of this class, pauses it with {@link #pause(String)}. Only strings in the system properties pass
+     * between them.
+     */
+    public static synchronized int shared(String name, int targetPort) {
+        var known = System.getProperty("test-proxy." + name + ".port");
+        if (known != null) {
+            return Integer.parseInt(known);
+        }
+        var proxy = new TcpProxy(targetPort);
+        proxy.name = name;
+        System.setProperty("test-proxy." + name + ".port", String.valueOf(proxy.port()));
+        return proxy.port();
+    }
+
+    /**
+     * Holds every byte through the shared proxy {@code name}; with {@code false}, new connections work again, while
+     * those that met the pause stay silent (a dead route that never resets): the client must give up on them.
+     */
+    public static void pause(String name, boolean paused) {
+        System.setProperty("test-proxy." + name + ".paused", String.valueOf(paused));
+    }
+
+    public int port() {
         return port;
     }
 
@@ -92,38 +118,46 @@ final class TcpProxy implements AutoCloseable {
     }
 
     private synchronized void awaitResumed(Socket client) throws InterruptedException {
-        while (paused || (listenersPaused && listeners.contains(client))) {
-            wait();
+        while (paused || (listenersPaused && listeners.contains(client)) || silenced(client)) {
+            wait(20); // a shared proxy is paused through a system property, which notifies nobody
         }
     }
 
+    /** Through a shared proxy, a connection that met a pause stays silent for good: only new ones recover. */
+    private boolean silenced(Socket client) {
+        if (name != null && Boolean.getBoolean("test-proxy." + name + ".paused")) {
+            silenced.add(client);
+        }
+        return silenced.contains(client);
+    }
+
     /** Holds the bytes of every connection that listens for notifications, now and later, until resumed. */
-    synchronized void pauseListeners() {
+    public synchronized void pauseListeners() {
         listenersPaused = true;
     }
 
-    synchronized void resumeListeners() {
+    public synchronized void resumeListeners() {
         listenersPaused = false;
         notifyAll();
     }
 
     /** Every connection is dropped, and new ones are refused, until {@link #restore}. */
-    void cut() {
+    public void cut() {
         closeQuietly(server);
         sockets.forEach(TcpProxy::closeQuietly);
         sockets.clear();
     }
 
-    void restore() {
+    public void restore() {
         listen(port);
     }
 
     /** Bytes are held, in both directions, until {@link #resume}: a database that stopped answering. */
-    synchronized void pause() {
+    public synchronized void pause() {
         paused = true;
     }
 
-    synchronized void resume() {
+    public synchronized void resume() {
         paused = false;
         notifyAll();
     }
