@@ -1,5 +1,6 @@
 package io.keyplane.common;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
@@ -8,6 +9,8 @@ import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
+import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 import io.quarkus.smallrye.openapi.OpenApiFilter;
@@ -53,12 +56,26 @@ public class OpenApiProblems implements OASFilter {
         op.setSecurity(List.of(OASFactory.createSecurityRequirement().addScheme("bearer")));
         var responses = op.getResponses() == null ? OASFactory.createAPIResponses() : op.getResponses();
         COMMON.forEach((status, description) -> addProblem(responses, status, description));
+        if (responses.getAPIResponses() != null) {
+            responses.getAPIResponses().values().forEach(OpenApiProblems::addRateLimitHeaders);
+        }
         if (op.getParameters() != null && op.getParameters().stream().anyMatch(p -> "path".equals(p.getIn().toString())
                 && !"name".equals(p.getName()))) {
             addProblem(responses, "404", "`not_found`: no such object in this workspace (other workspaces' objects "
                     + "are never revealed)");
         }
         op.setResponses(responses);
+    }
+
+    /** On every answer to a call made with a rate-limited key (API.md section 9). */
+    private static void addRateLimitHeaders(APIResponse response) {
+        var seconds = OASFactory.createSchema().addType(SchemaType.INTEGER).minimum(BigDecimal.ZERO);
+        response.addHeader("RateLimit-Limit", OASFactory.createHeader().schema(seconds)
+                .description("The rate limit of the key in Authorization (absent for an unlimited key or the operator)"));
+        response.addHeader("RateLimit-Remaining", OASFactory.createHeader().schema(seconds)
+                .description("Uses left in the current window"));
+        response.addHeader("RateLimit-Reset", OASFactory.createHeader().schema(seconds)
+                .description("Whole seconds until the window resets"));
     }
 
     static void addProblem(APIResponses responses, String status, String description) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -188,14 +189,19 @@ public class KeyCheck {
 
     /**
      * The caller behind a bearer token used from {@code clientAddress}: the operator, or a usable key whose use
-     * counts against its rate limit. Fails with {@link CredentialRefused}: 401 with the contract's code, 403
+     * counts against its rate limit ({@code rateCounted} hears how it was counted, allowed or not). Fails with {@link CredentialRefused}: 401 with the contract's code, 403
      * {@code ip_not_allowed} outside the key's CIDRs, or 429.
      */
-    public Uni<Caller> authenticate(String token, String clientAddress) {
+    public Uni<Caller> authenticate(String token, String clientAddress, Consumer<RateLimiter.Decision> rateCounted) {
         if (isOperatorToken(token)) {
             return Uni.createFrom().item(Caller.operator());
         }
-        return check(token, Requirements.authentication(clientAddress)).map(this::callerOf);
+        return check(token, Requirements.authentication(clientAddress)).map(verdict -> {
+            if (verdict.rate() != null) {
+                rateCounted.accept(verdict.rate());
+            }
+            return callerOf(verdict);
+        });
     }
 
     /** The first check that refuses the use, up to its scopes; null when every one passes. */

@@ -52,7 +52,7 @@ public class KeyIdentityProvider implements IdentityProvider<KeyCredentialReques
         if (addressWait > 0) {
             return Uni.createFrom().failure(refusal(KeyplaneException.rateLimited(addressWait), null));
         }
-        return keyCheck.authenticate(request.token(), clientAddress)
+        return keyCheck.authenticate(request.token(), clientAddress, rate -> RateLimitHeaders.describe(rc, rate))
                 .<SecurityIdentity>map(caller -> QuarkusSecurityIdentity.builder()
                         .setPrincipal(new QuarkusPrincipal(caller.actorId()))
                         .addAttribute(Caller.IDENTITY_ATTRIBUTE, caller)

@@ -1,0 +1,27 @@
+package io.keyplane.credential;
+
+import java.time.Instant;
+
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code RateLimit-Reset} (IETF draft names; reset in
+ * whole seconds) on the response to a call made with a rate-limited key (API.md section 9). They describe the
+ * credential in {@code Authorization}, never a key being verified, and go on every answer, a 429 included.
+ */
+final class RateLimitHeaders {
+
+    private RateLimitHeaders() {
+    }
+
+    static void describe(RoutingContext rc, RateLimiter.Decision rate) {
+        if (rc == null) {
+            return;
+        }
+        var reset = String.valueOf(Math.max(0, (rate.resetAt().toEpochMilli() - Instant.now().toEpochMilli() + 999) / 1000));
+        var limit = String.valueOf(rate.limit());
+        var remaining = String.valueOf(rate.remaining());
+        rc.addHeadersEndHandler(ignored -> rc.response().headers()
+                .set("RateLimit-Limit", limit).set("RateLimit-Remaining", remaining).set("RateLimit-Reset", reset));
+    }
+}
