@@ -1,5 +1,8 @@
 package io.keyplane.common;
 
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -12,6 +15,12 @@ import io.vertx.sqlclient.SqlConnectOptions;
  * The reactive pool with a bounded wait queue ({@code KEYPLANE_DB_MAX_WAIT_QUEUE}; Quarkus has no setting for
  * it): under overload a request that cannot get a connection soon fails at once and is answered 503, instead of
  * queueing without end while its client has long given up.
+ * <p>
+ * A connection that reads nothing for {@code KEYPLANE_DB_READ_TIMEOUT} is closed. The SQL client has no query
+ * timeout, so without this a database that stops answering (a dead route, no reset) would hold every request on
+ * that connection, and the connection itself, until TCP gives up many minutes later; with it they fail, and are
+ * answered 503. No query runs that long (the longest, the audit check, has a 5 s statement timeout); an idle
+ * connection closed this way is simply made again when needed.
  */
 @Singleton
 public class BoundedPool implements PgPoolCreator {
@@ -26,7 +35,10 @@ public class BoundedPool implements PgPoolCreator {
     @Override
     public Pool create(Input input) {
         var options = input.poolOptions().setMaxWaitQueueSize(config.db().maxWaitQueue());
-        return PgBuilder.pool().with(options).connectingTo(java.util.List.<SqlConnectOptions>copyOf(input.pgConnectOptionsList()))
+        var connects = input.pgConnectOptionsList();
+        connects.forEach(connect -> connect.setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setReadIdleTimeout((int) config.db().readTimeout().toMillis()));
+        return PgBuilder.pool().with(options).connectingTo(List.<SqlConnectOptions>copyOf(connects))
                 .using(input.vertx()).build();
     }
 }

@@ -153,5 +153,9 @@ public interface KeyplaneConfig {
         /** KEYPLANE_DB_MAX_WAIT_QUEUE: requests that may wait for a pooled connection; past it, 503. */
         @WithDefault("256")
         int maxWaitQueue();
+
+        /** KEYPLANE_DB_READ_TIMEOUT: a pooled connection that reads nothing this long is closed (see BoundedPool). */
+        @WithDefault("15s")
+        java.time.Duration readTimeout();
     }
 }

@@ -63,6 +63,7 @@ class ReplicasIT {
         var viaProxy = new HashMap<>(common);
         viaProxy.put("KEYPLANE_DB_PORT", String.valueOf(proxy.port()));
         viaProxy.put("KEYPLANE_USAGE_FLUSH_INTERVAL", "1h"); // only the shutdown writes B's uses
+        viaProxy.put("KEYPLANE_DB_READ_TIMEOUT", "8s"); // a silent database fails B's calls after 8 s
         b = Replica.start("b", viaProxy);
         var ws = on(a).auth().oauth2(OPERATOR).contentType(ContentType.JSON).body(Map.of("name", "replicas"))
                 .post("/api/v1/workspaces").then().statusCode(201).extract().jsonPath();
@@ -290,6 +291,11 @@ class ReplicasIT {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                     .until(() -> b.managementBody("/q/metrics").contains("keyplane_key_changes_listening 0.0"));
             verify(b, verifier, Map.of("key", cached.getString("key"))).statusCode(200).body("code", is("VALID"));
+            // a management call has no timeout of its own: its connection is given up after KEYPLANE_DB_READ_TIMEOUT
+            long started = System.nanoTime();
+            owner(b).body(Map.of("name", "during-silence")).post(path("/api-keys")).then().statusCode(503)
+                    .header("Retry-After", "2").body("code", is("service_unavailable"));
+            assertTrue(System.nanoTime() - started < 30_000_000_000L, "the 503 came after the read timeout, not TCP's");
         } finally {
             proxy.resume();
         }
