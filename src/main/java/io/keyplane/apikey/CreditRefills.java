@@ -40,9 +40,10 @@ public class CreditRefills {
     private static final int MAX_BATCHES_PER_RUN = 50;
     private static final String TAKE_REFILLS = """
             delete from credit_refill where id in (
-                select id from credit_refill order by id limit 100 for update skip locked)
+                select id from credit_refill order by id limit %d for update skip locked)
             returning key_id, workspace_id,
-                      to_char(period_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), previous, amount""";
+                      to_char(period_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), previous, amount"""
+            .formatted(BATCH);
 
     private final AuditLog audit;
 

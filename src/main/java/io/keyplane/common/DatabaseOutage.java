@@ -52,8 +52,14 @@ public final class DatabaseOutage {
                 || state.equals("25006"));
     }
 
+    /** The answer to an outage: {@code 503 service_unavailable}, with the outage logged (at most every 10 s). */
+    public static KeyplaneException answer(Throwable failure) {
+        log(failure);
+        return KeyplaneException.databaseUnavailable();
+    }
+
     /** Logs an outage at most every 10 s, without a stack trace: every request during one would otherwise log. */
-    public static void log(Throwable failure) {
+    private static void log(Throwable failure) {
         long now = System.currentTimeMillis();
         long last = lastLogged.get();
         if (now - last >= LOG_EVERY_MILLIS && lastLogged.compareAndSet(last, now)) {

@@ -129,8 +129,7 @@ public class ProblemMappers {
             }
         }
         if (DatabaseOutage.is(t)) {
-            DatabaseOutage.log(t);
-            return domain(KeyplaneException.databaseUnavailable(), request);
+            return domain(DatabaseOutage.answer(t), request);
         }
         Log.error("Unhandled exception", t); // the only stack trace we log; bodies never carry internals
         return problem(500, "internal_error", "An unexpected error occurred; quote the request_id when reporting it",

@@ -121,9 +121,7 @@ public class KeyCheck {
         if (!DatabaseOutage.is(failure)) {
             return Uni.createFrom().failure(failure);
         }
-        DatabaseOutage.log(failure);
-        return cached != null ? Uni.createFrom().item(cached)
-                : Uni.createFrom().failure(KeyplaneException.databaseUnavailable());
+        return cached != null ? Uni.createFrom().item(cached) : Uni.createFrom().failure(DatabaseOutage.answer(failure));
     }
 
     /**
@@ -172,10 +170,7 @@ public class KeyCheck {
         }
         return repository.spendCredits(key.keyId(), requirements.cost())
                 .ifNoItem().after(DATABASE_TIMEOUT).fail()
-                .onFailure(DatabaseOutage::is).transform(failure -> {
-                    DatabaseOutage.log(failure);
-                    return KeyplaneException.databaseUnavailable();
-                })
+                .onFailure(DatabaseOutage::is).transform(DatabaseOutage::answer)
                 .map(spent -> recorded(new Verdict(spent.spent() ? Code.VALID : Code.USAGE_EXCEEDED, key, null, rate,
                         spent.remaining()), requirements, now));
     }
@@ -189,8 +184,9 @@ public class KeyCheck {
 
     /**
      * The caller behind a bearer token used from {@code clientAddress}: the operator, or a usable key whose use
-     * counts against its rate limit ({@code rateCounted} hears how it was counted, allowed or not). Fails with {@link CredentialRefused}: 401 with the contract's code, 403
-     * {@code ip_not_allowed} outside the key's CIDRs, or 429.
+     * counts against its rate limit ({@code rateCounted} hears how it was counted, allowed or not). Fails with
+     * {@link CredentialRefused}: 401 with the contract's code, 403 {@code ip_not_allowed} outside the key's CIDRs,
+     * or 429.
      */
     public Uni<Caller> authenticate(String token, String clientAddress, Consumer<RateLimiter.Decision> rateCounted) {
         if (isOperatorToken(token)) {

@@ -18,7 +18,7 @@ final class RateLimitHeaders {
         if (rc == null) {
             return;
         }
-        var reset = String.valueOf(Math.max(0, (rate.resetAt().toEpochMilli() - Instant.now().toEpochMilli() + 999) / 1000));
+        var reset = String.valueOf(rate.retryAfterSeconds(Instant.now()));
         var limit = String.valueOf(rate.limit());
         var remaining = String.valueOf(rate.remaining());
         rc.addHeadersEndHandler(ignored -> rc.response().headers()
