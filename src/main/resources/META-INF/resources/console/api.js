@@ -1,0 +1,68 @@
+// The public /api/v1 API, called with the signed-in credential. Problems (RFC 9457) become ApiProblem errors.
+
+export class ApiProblem extends Error {
+  constructor(problem, status) {
+    super(problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.title = problem.title || `HTTP ${status}`;
+    this.detail = problem.detail || '';
+    this.code = problem.code || '';
+    this.requestId = problem.request_id || '';
+    this.errors = Array.isArray(problem.errors) ? problem.errors : [];
+    this.requiredScopes = Array.isArray(problem.required_scopes) ? problem.required_scopes : [];
+  }
+}
+
+export class Api {
+  #credential;
+
+  constructor(credential) {
+    this.#credential = credential;
+  }
+
+  /**
+   * Calls the API; answers {data, next} where next is the cursor of the following page (from the Link header),
+   * or null. Throws ApiProblem for any error answer.
+   */
+  async call(method, path, { body, query } = {}) {
+    const url = new URL(path, window.location.origin);
+    for (const [name, value] of Object.entries(query || {})) {
+      if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, value);
+    }
+    const headers = { Authorization: `Bearer ${this.#credential}`, Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response;
+    try {
+      response = await fetch(url, {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer',
+      });
+    } catch (e) {
+      throw new ApiProblem({ title: 'Keyplane did not answer', detail: 'The network request failed; try again.' }, 0);
+    }
+    const data = await readJson(response);
+    if (!response.ok) throw new ApiProblem(data || {}, response.status);
+    return { data, next: nextCursor(response.headers.get('Link')) };
+  }
+
+  get(path, query) { return this.call('GET', path, { query }).then((r) => r.data); }
+  page(path, query) { return this.call('GET', path, { query }); }
+  post(path, body) { return this.call('POST', path, { body }).then((r) => r.data); }
+  patch(path, body) { return this.call('PATCH', path, { body }).then((r) => r.data); }
+  delete(path) { return this.call('DELETE', path).then((r) => r.data ?? {}); } // 204: no body, still a success
+}
+
+async function readJson(response) {
+  const text = await response.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    return { title: `HTTP ${response.status}`, detail: 'The answer was not JSON.' };
+  }
+}
+
+function nextCursor(link) {
+  const match = link && /<([^>]+)>;\s*rel="next"/.exec(link);
+  return match ? new URL(match[1], window.location.origin).searchParams.get('cursor') : null;
+}
