@@ -15,9 +15,12 @@ export class ApiProblem extends Error {
 
 export class Api {
   #credential;
+  #onUnauthorized;
 
-  constructor(credential) {
+  /** onUnauthorized(problem) runs when the credential stops working (revoked, expired, paused: any 401). */
+  constructor(credential, onUnauthorized = () => {}) {
     this.#credential = credential;
+    this.#onUnauthorized = onUnauthorized;
   }
 
   /**
@@ -41,7 +44,11 @@ export class Api {
       throw new ApiProblem({ title: 'Keyplane did not answer', detail: 'The network request failed; try again.' }, 0);
     }
     const data = await readJson(response);
-    if (!response.ok) throw new ApiProblem(data || {}, response.status);
+    if (!response.ok) {
+      const problem = new ApiProblem(data || {}, response.status);
+      if (response.status === 401) this.#onUnauthorized(problem);
+      throw problem;
+    }
     return { data, next: nextCursor(response.headers.get('Link')) };
   }
 

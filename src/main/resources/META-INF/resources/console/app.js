@@ -1,7 +1,7 @@
 // The console's shell: sign-in gate, layout and a hash router (#/keys, #/keys/<id>, ...). Routes carry ids and
 // filters, never a key.
 import { h, clear } from './dom.js';
-import { resume, signOut } from './session.js';
+import { resume, signOut, SIGNED_OUT } from './session.js';
 import { showProblem, takeNotice } from './ui.js';
 import { signInView } from './views/sign-in.js';
 import { keysView } from './views/keys.js';
@@ -109,6 +109,12 @@ function shell(path) {
 }
 
 window.addEventListener('hashchange', () => render());
+// the key stopped working (revoked, expired, paused): back to sign-in, saying why
+window.addEventListener(SIGNED_OUT, (event) => {
+  if (!session) return;
+  session = null;
+  render().then(() => showProblem(event.detail));
+});
 resume().then((resumed) => {
   session = resumed;
   render();

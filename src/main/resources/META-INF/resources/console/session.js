@@ -4,6 +4,9 @@ import { Api, ApiProblem } from './api.js';
 
 const STORAGE = 'keyplane.console.credential';
 
+/** Fired on window when the signed-in key stops working; detail is the API's problem. */
+export const SIGNED_OUT = 'keyplane:signed-out';
+
 export class Session {
   constructor(api, identity, workspace) {
     this.api = api;
@@ -50,7 +53,10 @@ async function open(credential) {
   if (!credential) {
     throw new ApiProblem({ title: 'Paste a ServiceKey', detail: 'The console signs in with a ServiceKey (kp_svc_…).' }, 0);
   }
-  const api = new Api(credential);
+  const api = new Api(credential, (problem) => {
+    signOut();
+    window.dispatchEvent(new CustomEvent(SIGNED_OUT, { detail: problem }));
+  });
   const identity = await api.get('/api/v1/whoami');
   if (identity.kind !== 'service') {
     throw new ApiProblem({

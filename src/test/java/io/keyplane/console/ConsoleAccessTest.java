@@ -66,6 +66,20 @@ class ConsoleAccessTest extends BrowserTest {
     }
 
     @Test
+    void aKeyRevokedWhileSignedInEndsTheSessionAndSaysWhy() {
+        var admin = ws.createKey("second admin", "service", List.of("workspace:admin"));
+        signIn(admin.getString("key"));
+        browser.await(By.id("keys-table"));
+        given().auth().oauth2(ws.ownerKey()).delete(ws.path("/api-keys/" + admin.getString("id"))).then().statusCode(200);
+
+        browser.click(By.linkText("Service accounts"));
+        browser.await(By.id("service-key"));
+        assertThat(problemShown(), containsString("Key revoked"));
+        assertThat((String) browser.script("return JSON.stringify(sessionStorage)"), is("{}"));
+        assertThat(browser.driver.findElements(By.id("sign-out")), empty());
+    }
+
+    @Test
     void anApiRefusalShowsTitleDetailFieldsAndRequestId() {
         accountWithScopes("narrow", List.of("reports:read"));
         given().auth().oauth2(ws.ownerKey()).contentType("application/json").body(Map.of("name", "billing:write"))
