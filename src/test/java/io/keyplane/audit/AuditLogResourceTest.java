@@ -316,6 +316,19 @@ class AuditLogResourceTest {
     }
 
     @Test
+    void aDeniedCallOnAVeryLongPathIsAuditedWithThePathCut() {
+        var revoked = ws.createKey("retired", "service", List.of("keys:read"));
+        given().auth().oauth2(ws.ownerKey()).delete(ws.path("/api-keys/" + revoked.getString("id"))).then().statusCode(200);
+        var rid = requestId();
+        var longPath = ws.path("/api-keys/" + "x".repeat(400));
+        as(revoked.getString("key"), rid).get(longPath).then().statusCode(401).body("code", is("key_revoked"));
+
+        var denied = single(ws, rid, "access.denied");
+        assertTarget(denied, "request", longPath.substring(0, 255));
+        given().auth().oauth2(ws.ownerKey()).get(ws.path("/audit-log/verify")).then().statusCode(200).body("valid", is(true));
+    }
+
+    @Test
     void operatorCallsAndBadRequestsAreNotAuditedAsDenied() {
         var rid = requestId();
         // 400 before any permission check
