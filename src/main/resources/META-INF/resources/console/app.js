@@ -53,10 +53,10 @@ async function render() {
   const current = ++renders;
   if (!session) {
     clear(app);
-    app.append(signInView(async (signedIn) => {
+    app.append(signInView((signedIn) => {
       session = signedIn;
-      navigate('/keys');
-      render();
+      if (window.location.hash) render(); // a deep link opened while signed out
+      else navigate('/keys');
     }));
     return;
   }
@@ -83,6 +83,8 @@ async function render() {
     const text = takeNotice();
     notice.textContent = text || '';
     notice.hidden = !text;
+    // the control that led here was re-rendered away: keyboard users continue from the new screen, not the top
+    if (!document.activeElement || document.activeElement === document.body) main.focus({ preventScroll: true });
   } catch (e) {
     if (current !== renders) return;
     clear(content);
@@ -118,4 +120,7 @@ window.addEventListener(SIGNED_OUT, (event) => {
 resume().then((resumed) => {
   session = resumed;
   render();
+}, (problem) => {
+  render();
+  showProblem(problem);
 });

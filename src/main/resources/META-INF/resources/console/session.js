@@ -33,13 +33,17 @@ export async function signIn(credential) {
   return session;
 }
 
-/** The session of this tab, or null when signed out or the stored credential stopped working. */
+/**
+ * The session of this tab, or null when signed out or the stored credential stopped working. Throws the problem when
+ * Keyplane cannot answer (the credential is kept: it may work again).
+ */
 export async function resume() {
   const stored = sessionStorage.getItem(STORAGE);
   if (!stored) return null;
   try {
     return await open(stored);
   } catch (e) {
+    if (e instanceof ApiProblem && e.status >= 500) throw e;
     sessionStorage.removeItem(STORAGE);
     return null;
   }

@@ -113,4 +113,32 @@ class ConsoleKeyLifecycleTest extends BrowserTest {
                 assertPlainKeyNowhere(plain);
         assertPlainKeyNowhere(rotated);
     }
+
+    @Test
+    void theKeyListIsPagedByTheApisCursorAndFiltered() {
+        for (int i = 1; i <= 24; i++) {
+            ws.createKey("batch key " + i, i % 2 == 0 ? "ingest" : "api", List.of());
+        }
+        signIn(ws.ownerKey()); // the bootstrap key makes 25
+        assertThat(keyNames().size(), is(20));
+        assertThat(keyNames().get(0), is("batch key 24")); // newest first
+        browser.click(button("Next page"));
+        browser.awaitText(By.id("keys-table"), "batch key 4");
+        assertThat(keyNames(), is(List.of("batch key 4", "batch key 3", "batch key 2", "batch key 1", "bootstrap")));
+        assertThat(browser.driver.findElements(button("Next page")).isEmpty(), is(true));
+        browser.click(button("First page"));
+        browser.awaitText(By.id("keys-table"), "batch key 24");
+
+        new Select(browser.await(labelled("Kind"))).selectByVisibleText("ingest");
+        browser.click(button("Apply filters"));
+        browser.awaitText(By.id("keys-table"), "batch key 24");
+        assertThat(keyNames().size(), is(12));
+        assertThat(browser.driver.findElements(By.cssSelector("#keys-table tbody tr td:nth-child(3)")).stream()
+                .map(td -> td.getText()).toList(), everyItem(is("ingest")));
+    }
+
+    List<String> keyNames() {
+        return browser.await(By.id("keys-table")).findElements(By.cssSelector("tbody tr td:first-child")).stream()
+                .map(td -> td.getText()).toList();
+    }
 }
