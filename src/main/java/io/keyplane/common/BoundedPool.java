@@ -19,8 +19,9 @@ import io.vertx.sqlclient.SqlConnectOptions;
  * A connection that reads nothing for {@code KEYPLANE_DB_READ_TIMEOUT} is closed. The SQL client has no query
  * timeout, so without this a database that stops answering (a dead route, no reset) would hold every request on
  * that connection, and the connection itself, until TCP gives up many minutes later; with it they fail, and are
- * answered 503. No query runs that long (the longest, the audit check, has a 5 s statement timeout); an idle
- * connection closed this way is simply made again when needed.
+ * answered 503. No query runs that long (the longest, the audit check, has a 5 s statement timeout). The pool
+ * retires a connection idle for half that time, so the read timer never fires on an idle pooled connection: it would
+ * race a request that takes the connection just then, and fail it.
  */
 @Singleton
 public class BoundedPool implements PgPoolCreator {
@@ -34,10 +35,12 @@ public class BoundedPool implements PgPoolCreator {
 
     @Override
     public Pool create(Input input) {
-        var options = input.poolOptions().setMaxWaitQueueSize(config.db().maxWaitQueue());
+        var readTimeout = config.db().readTimeout().toMillis();
+        var options = input.poolOptions().setMaxWaitQueueSize(config.db().maxWaitQueue())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setIdleTimeout((int) readTimeout / 2).setPoolCleanerPeriod(1000);
         var connects = input.pgConnectOptionsList();
         connects.forEach(connect -> connect.setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-                .setReadIdleTimeout((int) config.db().readTimeout().toMillis()));
+                .setReadIdleTimeout((int) readTimeout));
         return PgBuilder.pool().with(options).connectingTo(List.<SqlConnectOptions>copyOf(connects))
                 .using(input.vertx()).build();
     }
