@@ -27,12 +27,12 @@ export class Api {
    * Calls the API; answers {data, next} where next is the cursor of the following page (from the Link header),
    * or null. Throws ApiProblem for any error answer.
    */
-  async call(method, path, { body, query } = {}) {
+  async call(method, path, { body, query, headers: extra } = {}) {
     const url = new URL(path, window.location.origin);
     for (const [name, value] of Object.entries(query || {})) {
       if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, value);
     }
-    const headers = { Authorization: `Bearer ${this.#credential}`, Accept: 'application/json' };
+    const headers = { ...extra, Authorization: `Bearer ${this.#credential}`, Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response;
     try {
@@ -45,7 +45,7 @@ export class Api {
     }
     const data = await readJson(response);
     if (!response.ok) {
-      const problem = new ApiProblem(data || {}, response.status);
+      const problem = new ApiProblem({ request_id: response.headers.get('X-Request-Id'), ...(data || {}) }, response.status);
       if (response.status === 401) this.#onUnauthorized(problem);
       throw problem;
     }
@@ -53,8 +53,21 @@ export class Api {
   }
 
   get(path, query) { return this.call('GET', path, { query }).then((r) => r.data); }
+
+  /** Every page of a list, following the Link header (for pickers; at most 50 pages of 200). */
+  async all(path, query = {}) {
+    const items = [];
+    let cursor = '';
+    for (let pages = 0; pages < 50; pages += 1) {
+      const page = await this.page(path, { ...query, limit: 200, cursor });
+      items.push(...page.data);
+      if (!page.next) break;
+      cursor = page.next;
+    }
+    return items;
+  }
   page(path, query) { return this.call('GET', path, { query }); }
-  post(path, body) { return this.call('POST', path, { body }).then((r) => r.data); }
+  post(path, body, headers) { return this.call('POST', path, { body, headers }).then((r) => r.data); }
   patch(path, body) { return this.call('PATCH', path, { body }).then((r) => r.data); }
   delete(path) { return this.call('DELETE', path).then((r) => r.data ?? {}); } // 204: no body, still a success
 }

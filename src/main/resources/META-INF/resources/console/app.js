@@ -52,6 +52,8 @@ async function render() {
   const app = document.getElementById('app');
   const current = ++renders;
   if (!session) {
+    document.getElementById('notice').hidden = true;
+    document.title = 'Sign in · Keyplane console';
     clear(app);
     app.append(signInView((signedIn) => {
       session = signedIn;
@@ -72,8 +74,8 @@ async function render() {
   const [match, view] = found;
   const ctx = { session, query, navigate, params: match.slice(1) };
   const content = h('div', { class: 'view' }, h('p', { class: 'loading' }, 'Loading…'));
-  const notice = h('div', { id: 'notice', class: 'notice', role: 'status', hidden: true });
-  main.append(notice,
+  const notice = document.getElementById('notice'); // outside the app: one live region that screen readers follow
+  main.append(
     h('div', { id: 'problem', class: 'problem', role: 'alert', tabindex: '-1', hidden: true }), content);
   try {
     const node = await view(ctx);
@@ -83,6 +85,8 @@ async function render() {
     const text = takeNotice();
     notice.textContent = text || '';
     notice.hidden = !text;
+    const heading = main.querySelector('h1');
+    document.title = `${heading ? heading.textContent : 'Keyplane'} · Keyplane console`;
     // the control that led here was re-rendered away: keyboard users continue from the new screen, not the top
     if (!document.activeElement || document.activeElement === document.body) main.focus({ preventScroll: true });
   } catch (e) {

@@ -34,8 +34,8 @@ export async function signIn(credential) {
 }
 
 /**
- * The session of this tab, or null when signed out or the stored credential stopped working. Throws the problem when
- * Keyplane cannot answer (the credential is kept: it may work again).
+ * The session of this tab, or null when signed out or the stored credential stopped working (401, 403). Throws the
+ * problem otherwise (network, 429, 5xx): the credential is kept, since it may work again.
  */
 export async function resume() {
   const stored = sessionStorage.getItem(STORAGE);
@@ -43,7 +43,7 @@ export async function resume() {
   try {
     return await open(stored);
   } catch (e) {
-    if (e instanceof ApiProblem && e.status >= 500) throw e;
+    if (!(e instanceof ApiProblem) || (e.status !== 401 && e.status !== 403)) throw e; // may work again
     sessionStorage.removeItem(STORAGE);
     return null;
   }
@@ -58,6 +58,7 @@ async function open(credential) {
     throw new ApiProblem({ title: 'Paste a ServiceKey', detail: 'The console signs in with a ServiceKey (kp_svc_…).' }, 0);
   }
   const api = new Api(credential, (problem) => {
+    if (sessionStorage.getItem(STORAGE) !== credential) return; // an older session's call: not the current key
     signOut();
     window.dispatchEvent(new CustomEvent(SIGNED_OUT, { detail: problem }));
   });

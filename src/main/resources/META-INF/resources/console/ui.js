@@ -52,14 +52,14 @@ export async function attempt(action) {
 }
 
 /**
- * A button that needs `permission`: disabled with the reason beside it when the signed-in key lacks it.
- * Disabled buttons leave the tab order, so the reason is plain text next to them.
+ * A button that needs `permission`: when the signed-in key lacks it, aria-disabled (it stays in the tab order, so
+ * keyboard and screen-reader users reach it) with the reason beside it and as its description; it does nothing.
  */
 export function guardedButton(session, permission, label, onclick, attrs = {}) {
   const allowed = session.can(permission);
   const reasonId = allowed ? null : uid('reason');
   const button = h('button', {
-    type: 'button', ...attrs, onclick: allowed ? onclick : null, disabled: !allowed,
+    type: 'button', ...attrs, onclick: allowed ? onclick : null, 'aria-disabled': allowed ? null : 'true',
     'aria-describedby': reasonId, title: allowed ? null : `Needs the ${permission} permission`,
   }, label);
   if (allowed) return button;
@@ -67,8 +67,11 @@ export function guardedButton(session, permission, label, onclick, attrs = {}) {
     h('span', { class: 'reason', id: reasonId }, `Needs ${permission}`));
 }
 
-/** A modal dialog; resolves with the value passed to close(value), or null when cancelled (Escape included). */
-export function modal(title, build) {
+/**
+ * A modal dialog; resolves with the value passed to close(value), or null when cancelled (Escape included, unless
+ * `mustAcknowledge`: then only its own buttons close it).
+ */
+export function modal(title, build, { mustAcknowledge = false } = {}) {
   return new Promise((resolve) => {
     const titleId = uid('dialog-title');
     const dialog = h('dialog', { 'aria-labelledby': titleId });
@@ -78,6 +81,7 @@ export function modal(title, build) {
       dialog.close();
     };
     dialog.append(h('h2', { id: titleId }, title), ...[build(close)].flat(Infinity).filter(Boolean));
+    if (mustAcknowledge) dialog.addEventListener('cancel', (event) => event.preventDefault());
     dialog.addEventListener('close', () => {
       dialog.remove(); // nothing shown in it stays in the page
       resolve(result);
@@ -97,27 +101,31 @@ export function confirmAction(title, message, confirmLabel) {
   ]).then((ok) => ok === true);
 }
 
+const SHOWN_ONCE = 'Copy it now and store it in a secret manager; Keyplane keeps only a hash of it.';
+
 /**
- * Shows a secret once, with a copy button and the warning that it will not be shown again. When the dialog closes it
- * is removed from the page, so the value is gone from the DOM.
+ * Shows a secret with a copy button. By default the warning says it will not be shown again (create, rotate); Escape
+ * does not close it, so a key is never lost by a stray key press. When the dialog closes it is removed from the page,
+ * so the value is gone from the DOM.
  */
-export function showSecretOnce(title, secret, note) {
+export function showSecretOnce(title, secret, note, warning = ['You will not see this key again. ', SHOWN_ONCE]) {
   return modal(title, (close) => {
     const valueId = uid('secret');
     const status = h('p', { class: 'copy-status', role: 'status' });
     const input = h('input', { id: valueId, class: 'secret', readonly: true, value: secret, spellcheck: 'false', autocomplete: 'off' });
     const copy = async () => {
+      let copied = false;
       try {
         await navigator.clipboard.writeText(input.value);
+        copied = true;
       } catch (e) {
         input.select();
-        document.execCommand('copy');
+        copied = document.execCommand('copy');
       }
-      status.textContent = 'Copied to the clipboard.';
+      status.textContent = copied ? 'Copied to the clipboard.' : 'Could not copy: select the key and copy it by hand.';
     };
     return [
-      h('p', { class: 'warning' }, h('strong', {}, 'You will not see this key again. '),
-        'Copy it now and store it in a secret manager; Keyplane keeps only a hash of it.'),
+      h('p', { class: 'warning' }, h('strong', {}, warning[0]), warning[1]),
       note ? h('p', {}, note) : null,
       h('div', { class: 'field' }, h('label', { for: valueId }, 'Key'), input),
       h('div', { class: 'actions' },
@@ -125,5 +133,5 @@ export function showSecretOnce(title, secret, note) {
         h('button', { type: 'button', onclick: () => close(true) }, 'I have stored it')),
       status,
     ];
-  });
+  }, { mustAcknowledge: true });
 }

@@ -74,6 +74,14 @@ final class Browser implements AutoCloseable {
         wait.until(ExpectedConditions.invisibilityOfElementLocated(by));
     }
 
+    /** Clicks, then waits until `by` is a new element (the screen re-rendered), and answers that element. */
+    WebElement clickAndAwaitNew(By click, By by) {
+        var old = await(by);
+        click(click);
+        wait.until(ExpectedConditions.stalenessOf(old));
+        return await(by);
+    }
+
     void click(By by) {
         wait.until(ExpectedConditions.elementToBeClickable(by)).click();
     }

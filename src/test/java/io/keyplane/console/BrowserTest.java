@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 
 import java.util.List;
@@ -53,14 +54,17 @@ abstract class BrowserTest {
     @BeforeEach
     void signedOutInANewWorkspace() {
         ws = TestWorkspace.create("Acme payments " + System.nanoTime() % 10_000);
-        browser.open("/console/");
-        browser.script("sessionStorage.clear()");
+        browser.open("/console/favicon.svg"); // same origin, no app: nothing resumes the last test's session
+        browser.script("sessionStorage.clear(); localStorage.clear()");
     }
 
     @AfterEach
     void noContentSecurityPolicyViolations() {
-        assertThat(browser.consoleLog().stream().map(e -> e.getMessage()).toList(),
-                everyItem(not(containsString("Content Security Policy"))));
+        var messages = browser.consoleLog().stream().map(e -> e.getMessage()).toList();
+        assertThat(messages, everyItem(not(containsString("Content Security Policy"))));
+        assertThat(messages, everyItem(not(containsString("Trusted Type"))));
+        assertThat("a key in the browser's console log", messages, everyItem(not(matchesPattern(
+                "(?s).*kp_(svc|live|ing)_[0-9A-Za-z]{20,}.*"))));
     }
 
     /** The problem banner: title, detail and request id as text, never the raw JSON body. */

@@ -30,6 +30,7 @@ class ConsoleAccessTest extends BrowserTest {
 
     @Test
     void aKeyThatCannotSignInIsAReadableProblem() {
+        browser.open("/console/");
         browser.await(By.id("service-key")).sendKeys("kp_svc_thisIsNotAKeyOfAnyone0000000000000000000000");
         browser.click(button("Sign in"));
         assertThat(problemShown(), containsString("Invalid token"));
@@ -53,6 +54,7 @@ class ConsoleAccessTest extends BrowserTest {
         assertThat(browser.driver.getCurrentUrl(), not(containsString(ws.ownerKey())));
         assertThat(browser.driver.manage().getCookies(), empty());
         assertThat((String) browser.script("return JSON.stringify(localStorage)"), is("{}"));
+        assertThat("the ServiceKey in the page", browser.pageText(), not(containsString(ws.ownerKey())));
 
         browser.driver.navigate().refresh();
         browser.await(By.id("sign-out")); // the tab keeps its session across a reload
@@ -105,16 +107,19 @@ class ConsoleAccessTest extends BrowserTest {
         var keyId = ws.createKey("some key", "api", List.of()).getString("id");
         signIn(readOnly);
         var create = browser.await(By.id("create-key"));
-        assertThat(create.isEnabled(), is(false));
         assertThat(reasonOf(create), is("Needs keys:write"));
+        create.click();
+        assertThat("a refused button does nothing", browser.driver.getCurrentUrl(), not(containsString("/keys/new")));
 
         browser.open("/console/#/keys/" + keyId);
         browser.awaitText(By.id("key-title"), "some key");
         for (var id : List.of("edit-key", "pause-key", "rotate-key", "revoke-key")) {
             var button = browser.driver.findElement(By.id(id));
-            assertThat(id, button.isEnabled(), is(false));
             assertThat(id, reasonOf(button), is("Needs keys:write"));
+            button.click();
         }
+        assertThat(browser.driver.findElements(By.tagName("dialog")), empty());
+        assertThat(browser.driver.findElements(By.cssSelector("#edit-area form")), empty());
         browser.screenshot("read-only-key");
 
         browser.click(By.linkText("Audit log"));
@@ -163,7 +168,9 @@ class ConsoleAccessTest extends BrowserTest {
 
     // --- keyboard and labels ---
 
+    /** A refused button: aria-disabled (still focusable, so its reason is reachable) and described by the reason. */
     String reasonOf(WebElement button) {
+        assertThat(button.getAttribute("aria-disabled"), is("true"));
         var reasonId = button.getAttribute("aria-describedby");
         assertThat(reasonId, startsWith("reason-"));
         return browser.driver.findElement(By.id(reasonId)).getText();

@@ -129,6 +129,24 @@ class ConsoleAdministrationTest extends BrowserTest {
     }
 
     @Test
+    void markupInNamesAndMetadataIsShownAsTextAndNeverRuns() {
+        var attack = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>";
+        given().auth().oauth2(ws.ownerKey()).contentType(ContentType.JSON)
+                .body(Map.of("name", "reports:read", "description", attack)).post(ws.path("/scopes")).then().statusCode(201);
+        var keyId = ws.createKey(Map.of("name", "key " + attack, "meta", Map.of("note", attack))).getString("id");
+        signIn(ws.ownerKey());
+        assertThat(browser.await(By.id("keys-table")).getText(), containsString("key " + attack));
+        browser.open("/console/#/keys/" + keyId);
+        assertThat(browser.await(By.id("key-card")).getText(), containsString(attack.replace("\"", "\\\"")));
+        browser.click(By.linkText("Scopes"));
+        assertThat(browser.await(By.id("scopes-table")).getText(), containsString(attack));
+        browser.click(By.linkText("Audit log"));
+        browser.await(By.id("audit-table"));
+        assertThat(browser.script("return window.__xss === undefined && document.querySelectorAll('main img, main script').length"),
+                is(0L));
+    }
+
+    @Test
     void testConnectionShowsWhatKeyplaneKnowsOfTheSignedInKey() {
         signIn(ws.ownerKey());
         browser.click(By.linkText("Test connection"));

@@ -44,9 +44,14 @@ class ConsoleHeadersTest {
             var body = response.asString().replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
             assertThat(asset + " loads nothing from elsewhere", body, not(containsString("http://")));
             assertThat(asset + " loads nothing from elsewhere", body, not(containsString("https://")));
-            assertThat(asset + " never writes HTML from strings", body, not(containsString("innerHTML")));
+            for (var sink : List.of("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(")) {
+                assertThat(asset + " never writes HTML from strings", body, not(containsString(sink)));
+            }
         }
-        var index = given().get("/console/").then().statusCode(200).extract().asString();
+        var root = given().get("/console/");
+        assertThat(root.statusCode(), is(200));
+        assertSecurityHeaders(root);
+        var index = root.asString();
         assertThat("inline script", Pattern.compile("<script(?![^>]*\\ssrc=)").matcher(index).find(), is(false));
         assertThat("inline style", Pattern.compile("<style|\\sstyle=").matcher(index).find(), is(false));
     }
@@ -71,6 +76,8 @@ class ConsoleHeadersTest {
         assertThat(csp, containsString("script-src 'self';"));
         assertThat(csp, containsString("frame-ancestors 'none'"));
         assertThat(csp, not(containsString("unsafe-inline")));
+        assertThat(csp, containsString("form-action 'none'"));
+        assertThat(csp, containsString("require-trusted-types-for 'script'"));
         assertThat(response.header("X-Content-Type-Options"), is("nosniff"));
         assertThat(response.header("Referrer-Policy"), is("no-referrer"));
         assertThat(response.header("X-Frame-Options"), is("DENY"));

@@ -1,13 +1,16 @@
 import { h, field, when, badge, scopeList, facts, clear } from '../dom.js';
 import { attempt, guardedButton, confirmAction, showNotice } from '../ui.js';
-import { scopePicker } from './forms.js';
+import { scopePicker, sameScopes } from './forms.js';
+import { pager } from './keys.js';
 
 /** Service accounts: list and create; each opens into its own screen. */
-export async function accountsView({ session, navigate }) {
-  const [accounts, catalog] = await Promise.all([
-    session.api.get(session.ws('/service-accounts')),
+export async function accountsView({ session, query, navigate }) {
+  const cursor = query.get('cursor') || '';
+  const [page, catalog] = await Promise.all([
+    session.api.page(session.ws('/service-accounts'), { cursor, limit: 50 }),
     session.api.get(session.ws('/scopes')),
   ]);
+  const accounts = page.data;
   const createArea = h('div', { id: 'create-account-area' });
   function openCreate() {
     const form = accountForm(catalog, null, async (body) => {
@@ -33,7 +36,8 @@ export async function accountsView({ session, navigate }) {
         h('td', {}, a.description || ''),
         h('td', {}, scopeList(a.scopes)),
         h('td', {}, badge(a.status)),
-        h('td', {}, when(a.created_at)))))));
+        h('td', {}, when(a.created_at)))))),
+    pager(cursor, page.next, (next) => navigate('/service-accounts', { cursor: next })));
 }
 
 /** One service account: edit name, description and scopes; disable or enable; delete (revokes its keys). */
@@ -44,9 +48,12 @@ export async function accountDetailView({ session, params, navigate }) {
   const editArea = h('div', { id: 'edit-account-area' });
 
   function edit() {
-    const form = accountForm(catalog, account, async (body) => {
-      if (await attempt(() => session.api.patch(path, body))) {
-        showNotice(`Service account "${body.name}" saved.`);
+    const form = accountForm(catalog, account, async (fields) => {
+      // only what was changed: a PATCH never rewrites (or narrows) what the user did not touch
+      const body = Object.fromEntries(Object.entries(fields).filter(([name, value]) => (name === 'scopes'
+        ? !sameScopes(value, account.scopes) : value !== (account[name] || ''))));
+      if (await attempt(() => (Object.keys(body).length ? session.api.patch(path, body) : account))) {
+        showNotice(`Service account "${fields.name}" saved.`);
         reload();
       }
     }, () => clear(editArea));
@@ -79,12 +86,13 @@ export async function accountDetailView({ session, params, navigate }) {
       ['Created', when(account.created_at)], ['Created by', account.created_by], ['Updated', when(account.updated_at)],
       ['Keys', h('a', { href: `#/keys?service_account_id=${account.id}` }, 'Keys of this account')],
     ])),
-    h('div', { class: 'actions', role: 'group', 'aria-label': 'Service account actions' },
-      guardedButton(session, write, 'Edit', edit, { id: 'edit-account' }),
-      account.status === 'active'
-        ? guardedButton(session, write, 'Disable', () => setStatus('disabled'), { id: 'disable-account' })
-        : guardedButton(session, write, 'Enable', () => setStatus('active'), { id: 'enable-account' }),
-      guardedButton(session, write, 'Delete', remove, { id: 'delete-account', class: 'danger' })),
+    account.status === 'deleted' ? h('p', { class: 'muted' }, 'Deleted: its keys are revoked.')
+      : h('div', { class: 'actions', role: 'group', 'aria-label': 'Service account actions' },
+        guardedButton(session, write, 'Edit', edit, { id: 'edit-account' }),
+        account.status === 'active'
+          ? guardedButton(session, write, 'Disable', () => setStatus('disabled'), { id: 'disable-account' })
+          : guardedButton(session, write, 'Enable', () => setStatus('active'), { id: 'enable-account' }),
+        guardedButton(session, write, 'Delete', remove, { id: 'delete-account', class: 'danger' })),
     editArea);
 }
 

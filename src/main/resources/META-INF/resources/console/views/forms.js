@@ -2,9 +2,14 @@
 import { h, uid } from '../dom.js';
 import { ApiProblem } from '../api.js';
 
-/** A fieldset of checkboxes, one per catalog scope; value() answers the checked names. */
+/**
+ * A fieldset of checkboxes, one per catalog scope and per grant already held that the catalog does not list (a
+ * wildcard such as database:*), so saving never drops a grant unseen; value() answers the checked names.
+ */
 export function scopePicker(catalog, checked, legend, hint) {
-  const boxes = catalog.map((scope) => {
+  const listed = new Set(catalog.map((scope) => scope.name));
+  const options = [...catalog, ...checked.filter((name) => !listed.has(name)).map((name) => ({ name, description: 'grant held' }))];
+  const boxes = options.map((scope) => {
     const id = uid('scope');
     const box = h('input', { type: 'checkbox', id, name: 'scopes', value: scope.name, checked: checked.includes(scope.name) });
     return [box, h('div', { class: 'check' }, box,
@@ -27,6 +32,11 @@ export function jsonObject(text, fieldName) {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(fieldName, 'must be a JSON object');
   return value;
+}
+
+/** Whether two scope lists grant the same names, in any order. */
+export function sameScopes(a, b) {
+  return a.length === b.length && [...a].sort().join(' ') === [...b].sort().join(' ');
 }
 
 export function lines(text) {

@@ -10,7 +10,7 @@ const LIMITS = [['', 'Unlimited'], ['free', 'Free: 100 per minute'], ['starter',
 export async function createKeyView({ session, navigate }) {
   const [catalog, accounts] = await Promise.all([
     session.api.get(session.ws('/scopes')),
-    session.can('service_accounts:read') ? session.api.get(session.ws('/service-accounts')) : Promise.resolve(null),
+    session.can('service_accounts:read') ? session.api.all(session.ws('/service-accounts')) : Promise.resolve(null),
   ]);
   const name = h('input', { name: 'name', required: true, maxlength: 200, autocomplete: 'off' });
   const kind = select('kind', [['api', 'api: for your applications\' gateways'], ['service', 'service: a ServiceKey for this API'],
@@ -51,9 +51,14 @@ export async function createKeyView({ session, navigate }) {
       h('button', { type: 'submit', class: 'primary', id: 'create-submit' }, 'Create key'),
       h('a', { href: '#/keys', class: 'button' }, 'Cancel')));
 
+  // one Idempotency-Key per form: a double click or a retry after a lost answer returns the same key, not a second
+  const idempotencyKey = randomId();
+  const submit = form.querySelector('button[type=submit]');
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const created = await attempt(() => session.api.post(session.ws('/api-keys'), body()));
+    submit.disabled = true;
+    const created = await attempt(() => session.api.post(session.ws('/api-keys'), body(), { 'Idempotency-Key': idempotencyKey }));
+    submit.disabled = false;
     if (!created) return;
     const secret = created.key;
     delete created.key;
@@ -86,4 +91,9 @@ export async function createKeyView({ session, navigate }) {
     h('p', {}, h('a', { href: '#/keys' }, '← API Keys')),
     h('h1', { id: 'create-title' }, 'Create new key'),
     form);
+}
+
+function randomId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `console-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }

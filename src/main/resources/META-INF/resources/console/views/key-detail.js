@@ -1,6 +1,6 @@
 import { h, field, select, when, badge, scopeList, facts, clear } from '../dom.js';
 import { attempt, guardedButton, confirmAction, showSecretOnce, showNotice, modal } from '../ui.js';
-import { scopePicker, jsonObject } from './forms.js';
+import { scopePicker, jsonObject, sameScopes } from './forms.js';
 import { pager } from './keys.js';
 
 const GRACE = [['0', 'None: the old key stops at once'], ['3600', '1 hour'], ['86400', '24 hours'], ['604800', '7 days'],
@@ -64,7 +64,10 @@ export async function keyDetailView({ session, params, query, navigate }) {
 
   async function reveal() {
     const revealed = await attempt(() => session.api.get(`${path}/reveal`));
-    if (revealed) await showSecretOnce(`Key "${key.name}"`, revealed.key, 'Ingest keys stay revealable; every reveal is audited.');
+    if (revealed) {
+      await showSecretOnce(`Key "${key.name}"`, revealed.key, null,
+        ['Every reveal is audited. ', 'Ingest keys stay revealable; close this dialog once you have copied it.']);
+    }
   }
 
   const editArea = h('div', { id: 'edit-area' });
@@ -79,10 +82,20 @@ export async function keyDetailView({ session, params, query, navigate }) {
       field('Metadata (JSON object)', meta),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save changes'),
         h('button', { type: 'button', onclick: () => clear(editArea) }, 'Cancel')));
+    const changes = () => { // only what was changed: a PATCH never rewrites what the user did not touch
+      const body = {};
+      if (name.value !== key.name) body.name = name.value;
+      if (!sameScopes(scopes.value(), key.scopes)) body.scopes = scopes.value();
+      const metadata = jsonObject(meta.value, 'meta');
+      if (JSON.stringify(metadata) !== JSON.stringify(key.meta || {})) body.meta = metadata;
+      return body;
+    };
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
-      const saved = await attempt(() => session.api.patch(path,
-        { name: name.value, scopes: scopes.value(), meta: jsonObject(meta.value, 'meta') }));
+      const saved = await attempt(() => {
+        const body = changes();
+        return Object.keys(body).length ? session.api.patch(path, body) : key;
+      });
       if (saved) {
         reload();
         showNotice(`Key "${saved.name}" saved.`);

@@ -15,7 +15,7 @@ export async function keysView({ session, query, navigate }) {
   const cursor = query.get('cursor') || '';
   const [page, accounts] = await Promise.all([
     session.api.page(session.ws('/api-keys'), { ...filters, cursor, limit: PAGE_SIZE }),
-    session.can('service_accounts:read') ? session.api.get(session.ws('/service-accounts')) : Promise.resolve(null),
+    session.can('service_accounts:read') ? session.api.all(session.ws('/service-accounts')) : Promise.resolve(null),
   ]);
   const accountNames = new Map((accounts || []).map((a) => [a.id, a.name]));
 

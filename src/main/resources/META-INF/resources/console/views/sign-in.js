@@ -4,9 +4,10 @@ import { showProblem } from '../ui.js';
 
 /** The sign-in screen: paste a ServiceKey; it is checked with whoami before anything else is shown. */
 export function signInView(onSignedIn) {
+  // text masked by CSS, not type=password, and no name: browsers neither offer to save it nor put it in a form URL
   const key = h('input', {
-    type: 'password', name: 'service-key', id: 'service-key', required: true, autocomplete: 'off',
-    spellcheck: 'false', placeholder: 'kp_svc_…',
+    type: 'text', id: 'service-key', class: 'masked', required: true, autocomplete: 'off', spellcheck: 'false',
+    autocapitalize: 'off', placeholder: 'kp_svc_…', 'data-1p-ignore': 'true', 'data-lpignore': 'true',
   });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
   const form = h('form', { class: 'sign-in', 'aria-labelledby': 'sign-in-title' },
