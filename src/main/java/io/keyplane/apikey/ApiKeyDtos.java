@@ -24,7 +24,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
 import io.keyplane.common.PlainText;
+import io.keyplane.credential.Cidr;
+import io.keyplane.credential.KeyFormat;
 import io.keyplane.credential.KeyKind;
+import io.keyplane.credential.Permissions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Wire records of the API key endpoints (API.md section 4). */
@@ -42,18 +45,20 @@ public final class ApiKeyDtos {
     public record CreateApiKeyRequest(
             @NotBlank @Size(max = 200) @PlainText @Schema(example = "CI/CD Pipeline Key") String name,
             @Schema(description = "Default `api`") KeyKind kind,
-            @Schema(description = "Default: the caller's own service account (required for the operator)")
+            @Schema(description = "Default: the caller's own service account (required for the operator)", maxLength = 36)
             UUID serviceAccountId,
             @Size(max = 100) @Schema(description = "Default: all of the account's scopes; must be a subset")
             List<@NotNull @Size(max = 100) String> scopes,
-            @Schema(description = "Absolute expiry (future); exclusive with `expires_in_days`") Instant expiresAt,
+            @Schema(description = "Absolute expiry (future); exclusive with `expires_in_days`", maxLength = 35)
+            Instant expiresAt,
             @Positive @Max(MAX_EXPIRY_DAYS) @Schema(description = "30, 90, 365 or any positive number of days")
             Integer expiresInDays,
             @Valid @Schema(description = "Exclusive with `tier`; absent means unlimited") RateLimit rateLimit,
             @Pattern(regexp = "free|starter|pro|enterprise", message = "must be free, starter, pro or enterprise")
-            @Schema(description = "free 100/min, starter 500/min, pro 2000/min, enterprise unlimited") String tier,
+            @Schema(description = "free 100/min, starter 500/min, pro 2000/min, enterprise unlimited",
+                    enumeration = { "free", "starter", "pro", "enterprise" }) String tier,
             @Size(max = 100) @Schema(description = "IPv4/IPv6 addresses or CIDR blocks the key may be used from; "
-                    + "empty means anywhere") List<@NotNull String> allowedCidrs,
+                    + "empty means anywhere") List<@NotNull @Size(max = Cidr.MAX_LENGTH) String> allowedCidrs,
             @Schema(description = "Your own JSON object, at most 4 KiB") Map<String, Object> meta,
             @Valid @Schema(description = "Usage credits each verification spends; absent means none") Credits credits) {
     }
@@ -66,7 +71,7 @@ public final class ApiKeyDtos {
             @Size(max = 100) List<@NotNull @Size(max = 100) String> scopes,
             Instant expiresAt,
             @Valid RateLimit rateLimit,
-            @Size(max = 100) List<@NotNull String> allowedCidrs,
+            @Size(max = 100) List<@NotNull @Size(max = Cidr.MAX_LENGTH) String> allowedCidrs,
             Map<String, Object> meta,
             @Valid @Schema(description = "Replaced whole; null removes the key's credits") Credits credits) {
     }
@@ -80,11 +85,11 @@ public final class ApiKeyDtos {
     }
 
     @Schema(name = "RevokedStatus")
-    public record StatusResponse(@Schema(example = "revoked") String status) {
+    public record StatusResponse(@Schema(example = "revoked", enumeration = "revoked") String status) {
     }
 
     @Schema(name = "RevealedKey")
-    public record RevealResponse(String key) {
+    public record RevealResponse(@Schema(maxLength = KeyFormat.MAX_LENGTH, pattern = KeyFormat.PATTERN) String key) {
     }
 
     /** The key object of API.md 4.1; {@code key} only in create, rotate and bootstrap responses. */
@@ -93,25 +98,27 @@ public final class ApiKeyDtos {
             UUID id,
             UUID workspaceId,
             UUID serviceAccountId,
-            String name,
+            @Schema(maxLength = 200) String name,
             KeyKind kind,
-            @Schema(description = "First 12 characters of the key", example = "kp_live_abc1") String keyPrefix,
+            @Schema(description = "First 12 characters of the key", example = "kp_live_abc1",
+                    maxLength = KeyFormat.PREFIX_LENGTH, pattern = "^kp_[a-z]+_[0-9A-Za-z]*$") String keyPrefix,
             @Schema(enumeration = { "active", "paused", "expired", "revoked" }) String status,
-            List<String> scopes,
+            @Size(max = 100) List<@Size(max = Permissions.MAX_NAME_LENGTH) String> scopes,
             Instant expiresAt,
             Instant lastUsedAt,
             RateLimit rateLimit,
-            List<String> allowedCidrs,
+            @Size(max = 100) List<@Size(max = Cidr.MAX_LENGTH) String> allowedCidrs,
             @JsonRawValue @Schema(type = SchemaType.OBJECT, description = "Caller's metadata, at most 4 KiB") String meta,
             UUID rotatedFrom,
             UUID replacedBy,
-            @Schema(description = "Acting service account id, or `operator`") String createdBy,
+            @Schema(description = "Acting service account id, or `operator`", maxLength = 36) String createdBy,
             Instant createdAt,
             Instant updatedAt,
             Instant revokedAt,
             @Schema(description = "Usage credits, or null for a key without them") Credits credits,
             @JsonInclude(JsonInclude.Include.NON_NULL)
-            @Schema(description = "The plain key: only in the create and rotate responses, never again")
+            @Schema(description = "The plain key: only in the create and rotate responses, never again",
+                    maxLength = KeyFormat.MAX_LENGTH, pattern = KeyFormat.PATTERN)
             String key) {
 
         static ApiKeyResponse from(ApiKey k, Instant now) {
@@ -132,8 +139,11 @@ public final class ApiKeyDtos {
 
     @Schema(name = "KeyUsage")
     public record KeyUsageResponse(Instant at, @Schema(enumeration = { "success", "denied" }) String outcome,
-            @Schema(description = "Verification code (VALID, RATE_LIMITED, ...) or management outcome") String code,
-            String method, String path, String sourceIp, String userAgent, String requestId) {
+            @Schema(description = "Verification code (VALID, RATE_LIMITED, ...) or management outcome", maxLength = 64)
+            String code,
+            @Schema(maxLength = 16) String method, @Schema(maxLength = 2048) String path,
+            @Schema(maxLength = 64) String sourceIp, @Schema(maxLength = 512) String userAgent,
+            @Schema(maxLength = 128) String requestId) {
 
         static KeyUsageResponse from(KeyUsage u) {
             return new KeyUsageResponse(u.at, u.outcome, u.code, u.method, u.path, u.sourceIp, u.userAgent, u.requestId);

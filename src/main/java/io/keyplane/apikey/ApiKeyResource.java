@@ -102,7 +102,8 @@ public class ApiKeyResource {
     @APIResponse(responseCode = "422", description = "`scope_exceeds_account`, `unknown_scope`, `unprocessable` "
             + "(past `expires_at`, unknown `service_account_id`), `idempotency_key_reused`")
     public Uni<RestResponse<ApiKeyResponse>> create(@RestPath UUID workspaceId,
-            @Parameter(in = ParameterIn.HEADER, description = "Makes a retried POST return the first result")
+            @Parameter(in = ParameterIn.HEADER, description = "Makes a retried POST return the first result",
+                    schema = @Schema(maxLength = Idempotency.MAX_KEY_LENGTH, pattern = "^[\\x21-\\x7E]+$"))
             @RestHeader("Idempotency-Key") String idempotencyKey,
             @Valid @NotNull CreateApiKeyRequest body, @Context UriInfo uri) {
         if (idempotencyKey != null) {
@@ -173,7 +174,8 @@ public class ApiKeyResource {
             + "next. The successor keeps the old key's lifetime if it had an expiry.")
     @APIResponse(responseCode = "201", description = "The successor, with `key`")
     @APIResponse(responseCode = "409", description = "`key_revoked`, `already_rotated`")
-    @RequestBody(required = false, content = @Content(schema = @Schema(implementation = RotateApiKeyRequest.class)))
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = RotateApiKeyRequest.class)))
     public Uni<RestResponse<ApiKeyResponse>> rotate(@RestPath UUID workspaceId, @RestPath UUID keyId, String rawBody,
             @Context UriInfo uri) {
         var body = bodies.optional(rawBody, RotateApiKeyRequest.class); // optional: bodiless POSTs are fine

@@ -19,36 +19,42 @@ public final class AuditDtos {
     @Schema(name = "AuditEvent")
     public record AuditEventResponse(
             UUID id,
-            @Schema(description = "Position in the workspace's chain: 1, 2, 3, ... with no gaps") long seq,
+            @Schema(description = "Position in the workspace's chain: 1, 2, 3, ... with no gaps", minimum = "1",
+                    maximum = "9223372036854775807") long seq,
             UUID workspaceId,
             Instant at,
             Actor actor,
             @Schema(example = "api_key.revoke", description = "`<object>.<verb>` (`api_key.create`, `scope.delete`, ...), "
-                    + "or `access.denied` for a management call refused with 403") String action,
+                    + "or `access.denied` for a management call refused with 403", maxLength = 64,
+                    pattern = "^[a-z_]+\\.[a-z_]+$") String action,
             Target target,
             @Schema(enumeration = { "success", "denied" }) String outcome,
-            String requestId,
-            String sourceIp,
-            String userAgent,
+            @Schema(maxLength = 128) String requestId,
+            @Schema(maxLength = 64) String sourceIp,
+            @Schema(maxLength = 512) String userAgent,
             @JsonRawValue @Schema(type = SchemaType.OBJECT, example = "{\"status\": [\"active\", \"revoked\"]}",
                     description = "Field name to `[before, after]`; never a key or a hash of one") String changes,
-            @Schema(description = "`hash` of the previous event, \"\" for seq 1") String prevHash,
-            @Schema(description = "Hex HMAC-SHA-256 (KEYPLANE_AUDIT_KEY) over the event's canonical form and `prev_hash`")
+            @Schema(description = "`hash` of the previous event, \"\" for seq 1", maxLength = 64, pattern = "^[0-9a-f]*$")
+            String prevHash,
+            @Schema(description = "Hex HMAC-SHA-256 (KEYPLANE_AUDIT_KEY) over the event's canonical form and `prev_hash`",
+                    maxLength = 64, pattern = "^[0-9a-f]{64}$")
         String hash,
-        @Schema(description = "Version of the audit key that made `hash`; 0 for events from before the chain was keyed")
+        @Schema(description = "Version of the audit key that made `hash`; 0 for events from before the chain was keyed",
+                minimum = "0", maximum = "32767")
         int keyVersion) {
 
         @Schema(name = "AuditActor")
         public record Actor(
                 @Schema(enumeration = { "service_account", "operator" }) String type,
-                @Schema(description = "The service account id, or `operator`") String id,
-                @Schema(description = "The key used; null for the operator") UUID keyId) {
+                @Schema(description = "The service account id, or `operator`", maxLength = 36) String id,
+                @Schema(description = "The key used; null for the operator", maxLength = 36) UUID keyId) {
         }
 
         @Schema(name = "AuditTarget")
         public record Target(
                 @Schema(example = "api_key", description = "`workspace`, `service_account`, `api_key`, `scope`, or "
-                        + "`request` (the path of a denied call)") String type,
+                        + "`request` (the path of a denied call)", maxLength = 32, pattern = "^[a-z_]+$") String type,
+                @Schema(description = "The object's id; for `request`, the path (cut to 255 characters)", maxLength = 255)
                 String id) {
         }
 
@@ -63,13 +69,15 @@ public final class AuditDtos {
     @Schema(name = "AuditVerification")
     public record AuditVerification(
             boolean valid,
-            @Schema(description = "Events read") long events,
+            @Schema(description = "Events read", minimum = "0", maximum = "9223372036854775807") long events,
             @JsonInclude(JsonInclude.Include.NON_NULL)
-            @Schema(description = "When valid: the hash of the last event (\"\" for an empty log)") String head,
+            @Schema(description = "When valid: the hash of the last event (\"\" for an empty log)", maxLength = 64,
+                    pattern = "^[0-9a-f]*$") String head,
             @JsonInclude(JsonInclude.Include.NON_NULL)
-            @Schema(description = "When not valid: the first seq where the chain breaks") Long firstBadSeq,
+            @Schema(description = "When not valid: the first seq where the chain breaks", minimum = "1",
+                    maximum = "9223372036854775807") Long firstBadSeq,
             @JsonInclude(JsonInclude.Include.NON_NULL)
-            @Schema(description = "When not valid: what is wrong there") String reason) {
+            @Schema(description = "When not valid: what is wrong there", maxLength = 500) String reason) {
 
         static AuditVerification valid(long events, String head) {
             return new AuditVerification(true, events, head, null, null);

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -65,12 +66,14 @@ public class AuditLogResource {
             + "`{type: request, id: <path>}`, with the refusal `code` and the HTTP `method` in `changes`; it is "
             + "logged in the workspace of the key that made it, never in the workspace the path names.")
     public Uni<RestResponse<List<AuditEventResponse>>> list(@RestPath UUID workspaceId,
-            @RestQuery String action,
-            @RestQuery("actor_id") String actorId,
-            @RestQuery("target_id") String targetId,
+            @RestQuery @Schema(maxLength = 64, pattern = "^[a-z_]+\\.[a-z_]+$") String action,
+            @RestQuery("actor_id") @Schema(maxLength = 36, pattern = "^([0-9a-fA-F-]{36}|operator)$") String actorId,
+            @RestQuery("target_id") @Schema(maxLength = 255) String targetId,
             @RestQuery @Schema(enumeration = { "success", "denied" }) String outcome,
-            @RestQuery @Parameter(description = "RFC 3339, inclusive", example = "2026-01-15T09:30:00Z") String since,
-            @RestQuery @Parameter(description = "RFC 3339, exclusive", example = "2026-01-16T00:00:00Z") String until,
+            @RestQuery @Parameter(description = "RFC 3339, inclusive", example = "2026-01-15T09:30:00Z",
+                    schema = @Schema(format = "date-time", maxLength = 35)) String since,
+            @RestQuery @Parameter(description = "RFC 3339, exclusive", example = "2026-01-16T00:00:00Z",
+                    schema = @Schema(format = "date-time", maxLength = 35)) String until,
             @RestQuery String limit, @RestQuery String cursor, @Context UriInfo uri) {
         var errors = new ArrayList<FieldError>();
         var page = collect(errors, () -> {
@@ -125,8 +128,10 @@ public class AuditLogResource {
     @APIResponse(responseCode = "200", description = "JSON Lines", content = @Content(mediaType = NDJSON,
             schema = @Schema(implementation = AuditEventResponse.class)))
     public Multi<AuditEventResponse> export(@RestPath UUID workspaceId,
-            @RestQuery("from_seq") @Parameter(description = "First seq, inclusive; default 1") String fromSeq,
-            @RestQuery("to_seq") @Parameter(description = "Last seq, inclusive; default the head") String toSeq) {
+            @RestQuery("from_seq") @Parameter(description = "First seq, inclusive; default 1", schema = @Schema(
+                    type = SchemaType.INTEGER, format = "int64", minimum = "1", maximum = "9223372036854775807")) String fromSeq,
+            @RestQuery("to_seq") @Parameter(description = "Last seq, inclusive; default the head", schema = @Schema(
+                    type = SchemaType.INTEGER, format = "int64", minimum = "1", maximum = "9223372036854775807")) String toSeq) {
         var errors = new ArrayList<FieldError>();
         var from = seq(errors, "from_seq", fromSeq);
         var to = seq(errors, "to_seq", toSeq);

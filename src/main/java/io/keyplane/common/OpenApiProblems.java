@@ -10,7 +10,6 @@ import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
-import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 import io.quarkus.smallrye.openapi.OpenApiFilter;
@@ -35,13 +34,23 @@ public class OpenApiProblems implements OASFilter {
                     + "always means the change committed), or Redis cannot count a rate-limited use and "
                     + "`KEYPLANE_RATE_LIMIT_REDIS_FAILURE=closed`");
 
+    /** Headers documented once under components and referred to from every response that carries them. */
+    private static final List<String> RATE_LIMIT_HEADERS = List.of("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset");
+
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
         var components = openAPI.getComponents() == null ? OASFactory.createComponents() : openAPI.getComponents();
         components.addSecurityScheme("bearer", OASFactory.createSecurityScheme()
                 .type(org.eclipse.microprofile.openapi.models.security.SecurityScheme.Type.HTTP).scheme("bearer")
                 .description("The operator token, or a Keyplane key (`kp_svc_...` for management calls)"));
+        addHeaderComponents(components);
         openAPI.setComponents(components);
+        if (openAPI.getInfo() != null && openAPI.getInfo().getLicense() != null) { // SPDX, as OpenAPI 3.1 has it
+            openAPI.getInfo().getLicense().identifier("Apache-2.0");
+        }
+        // relative: the document describes the server that serves it, wherever it runs; public (OWASP API9 asks)
+        openAPI.setServers(List.of(OASFactory.createServer().url("/").description("The Keyplane deployment that serves this document (local, staging or production)")
+                .addExtension("x-internal", false)));
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }
@@ -56,26 +65,37 @@ public class OpenApiProblems implements OASFilter {
         op.setSecurity(List.of(OASFactory.createSecurityRequirement().addScheme("bearer")));
         var responses = op.getResponses() == null ? OASFactory.createAPIResponses() : op.getResponses();
         COMMON.forEach((status, description) -> addProblem(responses, status, description));
-        if (responses.getAPIResponses() != null) {
-            responses.getAPIResponses().values().forEach(OpenApiProblems::addRateLimitHeaders);
-        }
         if (op.getParameters() != null && op.getParameters().stream().anyMatch(p -> "path".equals(p.getIn().toString())
                 && !"name".equals(p.getName()))) {
             addProblem(responses, "404", "`not_found`: no such object in this workspace (other workspaces' objects "
                     + "are never revealed)");
         }
+        responses.getAPIResponses().forEach((status, response) -> {
+            RATE_LIMIT_HEADERS.forEach(name -> response.addHeader(name, headerRef(name)));
+            if ("429".equals(status) || "503".equals(status)) {
+                response.addHeader("Retry-After", headerRef("Retry-After"));
+            }
+        });
+        PagedLists.document(op);
         op.setResponses(responses);
     }
 
-    /** On every answer to a call made with a rate-limited key (API.md section 9). */
-    private static void addRateLimitHeaders(APIResponse response) {
-        var seconds = OASFactory.createSchema().addType(SchemaType.INTEGER).minimum(BigDecimal.ZERO);
-        response.addHeader("RateLimit-Limit", OASFactory.createHeader().schema(seconds)
-                .description("The rate limit of the key in Authorization (absent for an unlimited key or the operator)"));
-        response.addHeader("RateLimit-Remaining", OASFactory.createHeader().schema(seconds)
-                .description("Uses left in the current window"));
-        response.addHeader("RateLimit-Reset", OASFactory.createHeader().schema(seconds)
-                .description("Whole seconds until the window resets"));
+    /** RateLimit-* on every answer to a call made with a rate-limited key (API.md section 9); Retry-After on 429, 503. */
+    private static void addHeaderComponents(org.eclipse.microprofile.openapi.models.Components components) {
+        components.addHeader("RateLimit-Limit", header(1, 1_000_000_000,
+                "The rate limit of the key in Authorization (absent for an unlimited key or the operator)"));
+        components.addHeader("RateLimit-Remaining", header(0, 1_000_000_000, "Uses left in the current window"));
+        components.addHeader("RateLimit-Reset", header(0, 86_400, "Whole seconds until the window resets"));
+        components.addHeader("Retry-After", header(0, 86_400, "Whole seconds to wait before trying again"));
+    }
+
+    private static org.eclipse.microprofile.openapi.models.headers.Header header(long min, long max, String description) {
+        return OASFactory.createHeader().description(description).schema(OASFactory.createSchema()
+                .addType(SchemaType.INTEGER).format("int32").minimum(BigDecimal.valueOf(min)).maximum(BigDecimal.valueOf(max)));
+    }
+
+    private static org.eclipse.microprofile.openapi.models.headers.Header headerRef(String name) {
+        return OASFactory.createHeader().ref("#/components/headers/" + name);
     }
 
     static void addProblem(APIResponses responses, String status, String description) {

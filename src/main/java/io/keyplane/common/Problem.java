@@ -2,6 +2,8 @@ package io.keyplane.common;
 
 import java.util.List;
 
+import jakarta.validation.constraints.Size;
+
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -13,15 +15,17 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(name = "Problem", description = "RFC 9457 problem details (application/problem+json)")
 public record Problem(
-        @Schema(example = "urn:keyplane:problem:insufficient_scope") String type,
-        @Schema(example = "Insufficient permissions for operation") String title,
-        @Schema(example = "403") int status,
-        String detail,
-        @Schema(example = "/api/v1/workspaces/5e0c.../api-keys") String instance,
-        @Schema(example = "insufficient_scope") String code,
-        String requestId,
-        @Schema(description = "Present on validation failures") List<FieldError> errors,
-        @Schema(description = "Present on insufficient_scope: the missing permissions") List<String> requiredScopes) {
+        @Schema(example = "urn:keyplane:problem:insufficient_scope", maxLength = 100,
+                pattern = "^urn:keyplane:problem:[a-z_]+$") String type,
+        @Schema(example = "Insufficient permissions for operation", maxLength = 200) String title,
+        @Schema(example = "403", minimum = "400", maximum = "599") int status,
+        @Schema(maxLength = 2000) String detail,
+        @Schema(example = "/api/v1/workspaces/5e0c.../api-keys", maxLength = 2048) String instance,
+        @Schema(example = "insufficient_scope", maxLength = 64, pattern = "^[a-z_]+$") String code,
+        @Schema(maxLength = 128) String requestId,
+        @Schema(description = "Present on validation failures", maxItems = 100) List<FieldError> errors,
+        @Schema(description = "Present on insufficient_scope: the missing permissions", maxItems = 50)
+        List<@Size(max = 100) String> requiredScopes) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 

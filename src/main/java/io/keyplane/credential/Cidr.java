@@ -15,6 +15,9 @@ public record Cidr(byte[] network, int prefix) {
     /** Stands for a stored rule that no longer parses: it contains no address, so the key is refused everywhere. */
     public static final Cidr UNREADABLE = new Cidr(new byte[0], 0);
 
+    /** Longer than any address or block written out (an IPv6 block is at most 43 characters). */
+    public static final int MAX_LENGTH = 64;
+
     public static Optional<Cidr> parse(String text) {
         if (text == null || text.isBlank() || text.length() > 64) {
             return Optional.empty();

@@ -22,6 +22,8 @@ public class KeyFormat {
     /** Longest well-formed key ("kp_live_" + 43 + 6); anything longer is rejected without hashing. */
     public static final int MAX_LENGTH = 8 + RANDOM_CHARS + CHECKSUM_CHARS;
     public static final int PREFIX_LENGTH = 12;
+    /** What a key looks like, for documents (the checksum is checked by {@link #parse}). */
+    public static final String PATTERN = "^kp_(svc|live|ing)_[0-9A-Za-z]+$";
 
     private final SecureRandom random = new SecureRandom(); // per bean, never in a static (native build-time init)
 

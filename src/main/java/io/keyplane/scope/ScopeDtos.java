@@ -25,7 +25,9 @@ public final class ScopeDtos {
     }
 
     @Schema(name = "Scope")
-    public record ScopeResponse(String name, String description,
+    public record ScopeResponse(
+            @Schema(maxLength = Permissions.MAX_NAME_LENGTH, pattern = "^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$") String name,
+            @Schema(maxLength = 500) String description,
             @Schema(description = "Built-in management permission: exists in every workspace, cannot be deleted")
             boolean builtIn, Instant createdAt) {
 

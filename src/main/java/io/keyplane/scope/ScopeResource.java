@@ -15,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
@@ -67,7 +68,9 @@ public class ScopeResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "`not_found`")
     @APIResponse(responseCode = "409", description = "`scope_in_use` or `scope_built_in`")
-    public Uni<RestResponse<Void>> delete(@RestPath UUID workspaceId, @RestPath String name) {
+    public Uni<RestResponse<Void>> delete(@RestPath UUID workspaceId,
+            @RestPath @Schema(maxLength = Permissions.MAX_NAME_LENGTH, pattern = "^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$")
+            String name) {
         return scopes.delete(workspaceId, name).map(ignored -> RestResponse.noContent());
     }
 }

@@ -36,18 +36,19 @@ public final class ServiceAccountDtos {
             @Size(min = 1, max = 200) @PlainText String name,
             @Size(max = 1000) @PlainText String description,
             @Size(max = 100) List<@Size(max = 100) String> scopes,
-            @Pattern(regexp = "active|disabled", message = "must be active or disabled") String status) {
+            @Pattern(regexp = "active|disabled", message = "must be active or disabled")
+            @Schema(enumeration = { "active", "disabled" }) String status) {
     }
 
     @Schema(name = "ServiceAccount")
     public record ServiceAccountResponse(
             UUID id,
             UUID workspaceId,
-            String name,
-            String description,
-            List<String> scopes,
+            @Schema(maxLength = 200) String name,
+            @Schema(maxLength = 1000) String description,
+            @Size(max = 100) List<@Size(max = 100) String> scopes,
             @Schema(enumeration = { "active", "disabled", "deleted" }) String status,
-            @Schema(description = "Acting service account id, or `operator`") String createdBy,
+            @Schema(description = "Acting service account id, or `operator`", maxLength = 36) String createdBy,
             Instant createdAt,
             Instant updatedAt) {
 

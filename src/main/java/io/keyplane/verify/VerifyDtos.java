@@ -15,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
+import io.keyplane.credential.KeyFormat;
 import io.keyplane.credential.KeyKind;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -25,7 +26,8 @@ public final class VerifyDtos {
 
     @Schema(name = "VerifyRequest")
     public record VerifyRequest(
-            @NotNull @Schema(description = "The key to check, as your user presented it") String key,
+            @NotNull @Schema(description = "The key to check, as your user presented it. A well-formed key is at most "
+                    + KeyFormat.MAX_LENGTH + " characters; anything else answers NOT_FOUND.", maxLength = 65536) String key,
             @Size(max = 50) @Schema(description = "Permissions required: all must be covered by the key's effective "
                     + "scopes (key ∩ account, wildcards expanded)") List<@NotNull @Size(max = 100) String> scopes,
             @Size(max = 64) @Schema(example = "203.0.113.7", description = "Checked against the key's allowed_cidrs")
@@ -42,11 +44,12 @@ public final class VerifyDtos {
     }
 
     @Schema(name = "VerifyCredits", description = "The key's credits after this use")
-    public record CreditsStatus(long remaining) {
+    public record CreditsStatus(@Schema(minimum = "0", maximum = "1000000000000") long remaining) {
     }
 
     @Schema(name = "VerifyRateLimit")
-    public record RateLimitStatus(int limit, int remaining, Instant resetAt) {
+    public record RateLimitStatus(@Schema(minimum = "1", maximum = "1000000000") int limit,
+            @Schema(minimum = "0", maximum = "1000000000") int remaining, Instant resetAt) {
     }
 
     /** VALID and INSUFFICIENT_SCOPE: the key's details (rate_limit is null for an unlimited key). */
@@ -56,7 +59,7 @@ public final class VerifyDtos {
             boolean valid,
             @Schema(enumeration = { "VALID", "INSUFFICIENT_SCOPE" }) String code,
             UUID keyId, UUID workspaceId, UUID serviceAccountId, KeyKind kind,
-            @Schema(description = "Effective scopes") List<String> scopes,
+            @Schema(description = "Effective scopes", maxItems = 1000) List<@Size(max = 100) String> scopes,
             Instant expiresAt,
             @JsonRawValue @Schema(type = SchemaType.OBJECT) String meta,
             @Schema(description = "null for an unlimited key, or a use Redis could not count (KEYPLANE_RATE_LIMIT_REDIS_FAILURE=open)")
@@ -84,9 +87,10 @@ public final class VerifyDtos {
     @Schema(name = "Whoami")
     public record WhoamiResponse(
             @Schema(enumeration = { "operator", "service", "api", "ingest" }) String kind,
-            UUID keyId, String keyPrefix, UUID workspaceId, UUID serviceAccountId,
-            @Schema(description = "Effective scopes (key ∩ account); null for the operator, who may do everything")
-            List<String> scopes,
-            Instant expiresAt, String status) {
+            UUID keyId, @Schema(maxLength = KeyFormat.PREFIX_LENGTH) String keyPrefix, UUID workspaceId,
+            UUID serviceAccountId,
+            @Schema(description = "Effective scopes (key ∩ account); null for the operator, who may do everything",
+                    maxItems = 1000) List<@Size(max = 100) String> scopes,
+            Instant expiresAt, @Schema(enumeration = { "active", "paused", "expired", "revoked" }) String status) {
     }
 }

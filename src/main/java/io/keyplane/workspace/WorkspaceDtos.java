@@ -10,6 +10,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.keyplane.apikey.ApiKeyDtos.ApiKeyResponse;
 import io.keyplane.common.PlainText;
+import io.keyplane.credential.KeyFormat;
 import io.keyplane.serviceaccount.ServiceAccountDtos.ServiceAccountResponse;
 
 /** Wire records of the workspace endpoints (API.md section 3). */
@@ -27,7 +28,7 @@ public final class WorkspaceDtos {
     }
 
     @Schema(name = "Workspace")
-    public record WorkspaceResponse(UUID id, String name,
+    public record WorkspaceResponse(UUID id, @Schema(maxLength = 200) String name,
             @Schema(enumeration = { "active", "deleted" }) String status, Instant createdAt, Instant updatedAt) {
 
         static WorkspaceResponse from(Workspace w) {
@@ -38,11 +39,13 @@ public final class WorkspaceDtos {
     @Schema(name = "Bootstrap", description = "The owner service account (workspace:admin) and its first ServiceKey")
     public record Bootstrap(ServiceAccountResponse serviceAccount,
             @Schema(description = "The ServiceKey object, with its plain `key`") ApiKeyResponse apiKey,
-            @Schema(description = "The ServiceKey's plain value, shown once") String key) {
+            @Schema(description = "The ServiceKey's plain value, shown once", maxLength = KeyFormat.MAX_LENGTH,
+                    pattern = KeyFormat.PATTERN) String key) {
     }
 
     @Schema(name = "CreatedWorkspace")
-    public record CreatedWorkspaceResponse(UUID id, String name, String status, Instant createdAt, Instant updatedAt,
+    public record CreatedWorkspaceResponse(UUID id, @Schema(maxLength = 200) String name,
+            @Schema(enumeration = { "active", "deleted" }) String status, Instant createdAt, Instant updatedAt,
             Bootstrap bootstrap) {
     }
 }
