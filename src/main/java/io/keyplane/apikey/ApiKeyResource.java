@@ -71,7 +71,8 @@ public class ApiKeyResource {
 
     @GET
     @PermissionsAllowed(value = Permissions.KEYS_READ, permission = WorkspacePermission.class)
-    @Operation(summary = "List API keys", description = "Needs `keys:read`. A bare array, newest first, never with "
+    @Operation(operationId = "listApiKeys",
+            summary = "List API keys", description = "Needs `keys:read`. A bare array, newest first, never with "
             + "`key`. Filters: `status` (computed: active, paused, expired, revoked), `kind`, `service_account_id`. "
             + "`limit` 1-200 (default 50); the next page is in the `Link: <...>; rel=\"next\"` header.")
     public Uni<RestResponse<List<ApiKeyResponse>>> list(@RestPath UUID workspaceId,
@@ -93,7 +94,8 @@ public class ApiKeyResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
-    @Operation(summary = "Create an API key", description = "Needs `keys:write`. The plain `key` is in this response "
+    @Operation(operationId = "createApiKey",
+            summary = "Create an API key", description = "Needs `keys:write`. The plain `key` is in this response "
             + "only. Send `Idempotency-Key` to make retries safe: for 24 h the same calling key, Idempotency-Key and "
             + "body return the first result (authorised again), a different body is 422 `idempotency_key_reused`; "
             + "another caller's Idempotency-Key never replays yours. Creating a ServiceKey with management "
@@ -117,7 +119,7 @@ public class ApiKeyResource {
     @GET
     @Path("/{keyId}")
     @PermissionsAllowed(value = Permissions.KEYS_READ, permission = WorkspacePermission.class)
-    @Operation(summary = "Get an API key", description = "Needs `keys:read`.")
+    @Operation(operationId = "getApiKey", summary = "Get an API key", description = "Needs `keys:read`.")
     public Uni<ApiKeyResponse> get(@RestPath UUID workspaceId, @RestPath UUID keyId) {
         return keys.get(workspaceId, keyId);
     }
@@ -126,7 +128,8 @@ public class ApiKeyResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{keyId}")
     @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
-    @Operation(summary = "Update an API key", description = "Needs `keys:write`. Changes `name`, `scopes`, "
+    @Operation(operationId = "updateApiKey",
+            summary = "Update an API key", description = "Needs `keys:write`. Changes `name`, `scopes`, "
             + "`expires_at`, `rate_limit`, `allowed_cidrs`, `meta`; never the secret.")
     @RequestBody(content = @Content(schema = @Schema(implementation = UpdateApiKeyRequest.class)))
     @APIResponse(responseCode = "409", description = "`key_revoked`")
@@ -138,7 +141,8 @@ public class ApiKeyResource {
     @DELETE
     @Path("/{keyId}")
     @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
-    @Operation(summary = "Revoke an API key", description = "Needs `keys:write`. Permanent, and in force before "
+    @Operation(operationId = "revokeApiKey",
+            summary = "Revoke an API key", description = "Needs `keys:write`. Permanent, and in force before "
             + "this response is sent.")
     @APIResponse(responseCode = "200", description = "`{\"status\": \"revoked\"}`")
     public Uni<StatusResponse> revoke(@RestPath UUID workspaceId, @RestPath UUID keyId) {
@@ -148,7 +152,8 @@ public class ApiKeyResource {
     @POST
     @Path("/{keyId}/pause")
     @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
-    @Operation(summary = "Pause an API key", description = "Needs `keys:write`. The key fails with `key_paused` "
+    @Operation(operationId = "pauseApiKey",
+            summary = "Pause an API key", description = "Needs `keys:write`. The key fails with `key_paused` "
             + "(verify: PAUSED) until resumed.")
     @APIResponse(responseCode = "409", description = "`key_revoked`")
     public Uni<ApiKeyResponse> pause(@RestPath UUID workspaceId, @RestPath UUID keyId) {
@@ -158,7 +163,7 @@ public class ApiKeyResource {
     @POST
     @Path("/{keyId}/resume")
     @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
-    @Operation(summary = "Resume a paused API key", description = "Needs `keys:write`.")
+    @Operation(operationId = "resumeApiKey", summary = "Resume a paused API key", description = "Needs `keys:write`.")
     @APIResponse(responseCode = "409", description = "`key_revoked`")
     public Uni<ApiKeyResponse> resume(@RestPath UUID workspaceId, @RestPath UUID keyId) {
         return keys.resume(workspaceId, keyId, Caller.of(identity));
@@ -168,7 +173,8 @@ public class ApiKeyResource {
     @POST
     @Path("/{keyId}/rotate")
     @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
-    @Operation(summary = "Rotate an API key", description = "Needs `keys:write`. Returns the successor with its `key`. "
+    @Operation(operationId = "rotateApiKey",
+            summary = "Rotate an API key", description = "Needs `keys:write`. Returns the successor with its `key`. "
             + "The old key gets `replaced_by` and keeps working for `grace_period_seconds` (dual-key overlap), then "
             + "expires; with 0 (the default) it is revoked at once. A key can be rotated once: rotate its successor "
             + "next. The successor keeps the old key's lifetime if it had an expiry.")
@@ -189,7 +195,8 @@ public class ApiKeyResource {
     @GET
     @Path("/{keyId}/reveal")
     @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
-    @Operation(summary = "Reveal an ingest key", description = "Needs `keys:write`. Ingest keys only; every reveal "
+    @Operation(operationId = "revealApiKey",
+            summary = "Reveal an ingest key", description = "Needs `keys:write`. Ingest keys only; every reveal "
             + "is audited.")
     @APIResponse(responseCode = "409", description = "`not_revealable` (not an ingest key), `key_revoked`")
     public Uni<RevealResponse> reveal(@RestPath UUID workspaceId, @RestPath UUID keyId) {
@@ -199,7 +206,8 @@ public class ApiKeyResource {
     @GET
     @Path("/{keyId}/usage")
     @PermissionsAllowed(value = Permissions.KEYS_READ, permission = WorkspacePermission.class)
-    @Operation(summary = "Usage history of an API key", description = "Needs `keys:read`. Newest first, paged like "
+    @Operation(operationId = "listApiKeyUsage",
+            summary = "Usage history of an API key", description = "Needs `keys:read`. Newest first, paged like "
             + "the key list: every verification of the key and every management call made with it.")
     public Uni<RestResponse<List<KeyUsageResponse>>> usage(@RestPath UUID workspaceId, @RestPath UUID keyId,
             @RestQuery String limit, @RestQuery String cursor, @Context UriInfo uri) {

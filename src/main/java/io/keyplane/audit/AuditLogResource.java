@@ -57,7 +57,8 @@ public class AuditLogResource {
 
     @GET
     @PermissionsAllowed(value = Permissions.AUDIT_READ, permission = WorkspacePermission.class)
-    @Operation(summary = "List audit events", description = "Needs `audit:read`. A bare array, newest first (`seq` "
+    @Operation(operationId = "listAuditEvents",
+            summary = "List audit events", description = "Needs `audit:read`. A bare array, newest first (`seq` "
             + "descending). Filters, all exact and combinable: `action` (e.g. `api_key.revoke`, `access.denied`), "
             + "`actor_id` (a service account id or `operator`), `target_id`, `outcome` (`success` or `denied`), "
             + "`since` (inclusive) and `until` (exclusive) as RFC 3339 timestamps. `limit` 1-200 (default 50); the "
@@ -101,7 +102,8 @@ public class AuditLogResource {
     @GET
     @Path("/verify")
     @PermissionsAllowed(value = Permissions.AUDIT_READ, permission = WorkspacePermission.class)
-    @Operation(summary = "Verify the audit hash chain", description = "Needs `audit:read`. Recomputes every event's "
+    @Operation(operationId = "verifyAuditChain",
+            summary = "Verify the audit hash chain", description = "Needs `audit:read`. Recomputes every event's "
             + "hash in `seq` order and checks that each `prev_hash` is the previous event's `hash` (\"\" for seq 1), "
             + "that `seq` runs 1, 2, 3, ... without gaps, and that the last event is the workspace's recorded head "
             + "(so a deleted tail is caught). Incremental: it walks the events since the last successful verification "
@@ -120,7 +122,8 @@ public class AuditLogResource {
     @PermissionsAllowed(value = Permissions.AUDIT_READ, permission = WorkspacePermission.class)
     @Produces(NDJSON)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Export the audit log as JSON Lines", description = "Needs `audit:read`. For archiving: "
+    @Operation(operationId = "exportAuditLog",
+            summary = "Export the audit log as JSON Lines", description = "Needs `audit:read`. For archiving: "
             + "one event per line (the same object as the list), oldest first, streamed. `from_seq` (default 1) and "
             + "`to_seq` (default: the last event when the export starts) bound it, both inclusive. Keep the last "
             + "`seq` you archived and continue with `from_seq` = that + 1; `GET .../verify` proves the chain. "

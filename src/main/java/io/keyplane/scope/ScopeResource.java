@@ -42,7 +42,8 @@ public class ScopeResource {
 
     @GET
     @PermissionsAllowed(value = Permissions.MEMBER, permission = WorkspacePermission.class)
-    @Operation(summary = "List scopes", description = "Built-in permissions first, then the workspace's own by name. "
+    @Operation(operationId = "listScopes",
+            summary = "List scopes", description = "Built-in permissions first, then the workspace's own by name. "
             + "Any ServiceKey of the workspace may read it.")
     public Uni<List<ScopeResponse>> list(@RestPath UUID workspaceId) {
         return scopes.list(workspaceId);
@@ -51,7 +52,8 @@ public class ScopeResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @PermissionsAllowed(value = Permissions.SCOPES_WRITE, permission = WorkspacePermission.class)
-    @Operation(summary = "Create a scope", description = "Needs `scopes:write`. Names match "
+    @Operation(operationId = "createScope",
+            summary = "Create a scope", description = "Needs `scopes:write`. Names match "
             + "`^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$`.")
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "409", description = "`scope_exists`: the name is taken or built in")
@@ -63,7 +65,8 @@ public class ScopeResource {
     @DELETE
     @Path("/{name}")
     @PermissionsAllowed(value = Permissions.SCOPES_WRITE, permission = WorkspacePermission.class)
-    @Operation(summary = "Delete a scope", description = "Needs `scopes:write`. Built-in scopes and scopes still "
+    @Operation(operationId = "deleteScope",
+            summary = "Delete a scope", description = "Needs `scopes:write`. Built-in scopes and scopes still "
             + "granted to a service account or key cannot be deleted.")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "`not_found`")

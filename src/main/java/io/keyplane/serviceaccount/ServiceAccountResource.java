@@ -64,7 +64,8 @@ public class ServiceAccountResource {
 
     @GET
     @PermissionsAllowed(value = Permissions.SERVICE_ACCOUNTS_READ, permission = WorkspacePermission.class)
-    @Operation(summary = "List service accounts", description = "Needs `service_accounts:read`. Newest first; "
+    @Operation(operationId = "listServiceAccounts",
+            summary = "List service accounts", description = "Needs `service_accounts:read`. Newest first; "
             + "`limit` 1-200 (default 50), next page in the `Link: rel=\"next\"` header.")
     public Uni<RestResponse<List<ServiceAccountResponse>>> list(@RestPath UUID workspaceId, @RestQuery String limit,
             @RestQuery String cursor, @Context UriInfo uri) {
@@ -75,7 +76,8 @@ public class ServiceAccountResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @PermissionsAllowed(value = Permissions.SERVICE_ACCOUNTS_WRITE, permission = WorkspacePermission.class)
-    @Operation(summary = "Create a service account", description = "Needs `service_accounts:write`, and to grant a "
+    @Operation(operationId = "createServiceAccount",
+            summary = "Create a service account", description = "Needs `service_accounts:write`, and to grant a "
             + "management permission the caller must hold it.")
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "422", description = "`unknown_scope`: a scope not in the catalog")
@@ -89,7 +91,8 @@ public class ServiceAccountResource {
     @GET
     @Path("/{serviceAccountId}")
     @PermissionsAllowed(value = Permissions.SERVICE_ACCOUNTS_READ, permission = WorkspacePermission.class)
-    @Operation(summary = "Get a service account", description = "Needs `service_accounts:read`.")
+    @Operation(operationId = "getServiceAccount",
+            summary = "Get a service account", description = "Needs `service_accounts:read`.")
     public Uni<ServiceAccountResponse> get(@RestPath UUID workspaceId, @RestPath UUID serviceAccountId) {
         return accounts.get(workspaceId, serviceAccountId);
     }
@@ -98,7 +101,8 @@ public class ServiceAccountResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{serviceAccountId}")
     @PermissionsAllowed(value = Permissions.SERVICE_ACCOUNTS_WRITE, permission = WorkspacePermission.class)
-    @Operation(summary = "Update a service account", description = "Needs `service_accounts:write`, and the caller must "
+    @Operation(operationId = "updateServiceAccount",
+            summary = "Update a service account", description = "Needs `service_accounts:write`, and the caller must "
             + "hold the management permissions the account holds and any it grants.")
     @RequestBody(content = @Content(schema = @Schema(implementation = UpdateServiceAccountRequest.class)))
     @APIResponse(responseCode = "422", description = "`unknown_scope`")
@@ -112,7 +116,8 @@ public class ServiceAccountResource {
     @DELETE
     @Path("/{serviceAccountId}")
     @PermissionsAllowed(value = Permissions.SERVICE_ACCOUNTS_WRITE, permission = WorkspacePermission.class)
-    @Operation(summary = "Delete a service account", description = "Needs `service_accounts:write` (and the "
+    @Operation(operationId = "deleteServiceAccount",
+            summary = "Delete a service account", description = "Needs `service_accounts:write` (and the "
             + "management permissions the account holds). Revokes every key of the account; returns the account with "
             + "status `deleted`.")
     public Uni<ServiceAccountResponse> delete(@RestPath UUID workspaceId, @RestPath UUID serviceAccountId) {

@@ -42,7 +42,8 @@ public class VerifyResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @PermissionsAllowed(Permissions.KEYS_VERIFY)
     @CallerUseNotRecorded
-    @Operation(summary = "Verify a key", description = "Needs a ServiceKey with `keys:verify` (or the operator). "
+    @Operation(operationId = "verifyKey",
+            summary = "Verify a key", description = "Needs a ServiceKey with `keys:verify` (or the operator). "
             + "Always 200 for a well-formed request; `code` says why a key is not valid. A key of another workspace "
             + "than the verifier's is NOT_FOUND. A key with `allowed_cidrs` needs `source_ip`. Every verification "
             + "updates the key's `last_used_at` and usage history (asynchronously, within about a second). A key with "

@@ -37,7 +37,7 @@ public class WhoamiResource {
     @GET
     @Authenticated
     @NonBlocking // no I/O here: the event loop answers
-    @Operation(summary = "Who am I (test connection)",
+    @Operation(operationId = "whoami", summary = "Who am I (test connection)",
             description = "Any valid key of any kind, or the operator token: what the credential is and may do.")
     public WhoamiResponse whoami() {
         var caller = Caller.of(identity);

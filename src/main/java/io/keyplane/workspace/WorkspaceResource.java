@@ -60,7 +60,7 @@ public class WorkspaceResource {
     @SecretResponse
     @Consumes(MediaType.APPLICATION_JSON)
     @PermissionsAllowed(Permissions.OPERATOR)
-    @Operation(summary = "Create a workspace (operator only)",
+    @Operation(operationId = "createWorkspace", summary = "Create a workspace (operator only)",
             description = "Also creates the `owner` service account with `workspace:admin` and its first ServiceKey, "
                     + "returned once in `bootstrap.key`.")
     @APIResponse(responseCode = "201", description = "Created")
@@ -73,7 +73,8 @@ public class WorkspaceResource {
 
     @GET
     @PermissionsAllowed(Permissions.ANY_SERVICE_KEY)
-    @Operation(summary = "List workspaces", description = "The operator sees all (newest first, paged by `cursor` "
+    @Operation(operationId = "listWorkspaces",
+            summary = "List workspaces", description = "The operator sees all (newest first, paged by `cursor` "
             + "with a `Link: rel=\"next\"` header); a ServiceKey sees its own.")
     public Uni<RestResponse<List<WorkspaceResponse>>> list(@RestQuery String limit, @RestQuery String cursor,
             @Context UriInfo uri) {
@@ -87,7 +88,8 @@ public class WorkspaceResource {
     @GET
     @Path("/{workspaceId}")
     @PermissionsAllowed(value = Permissions.MEMBER, permission = WorkspacePermission.class)
-    @Operation(summary = "Get a workspace", description = "Any ServiceKey of the workspace, or the operator.")
+    @Operation(operationId = "getWorkspace",
+            summary = "Get a workspace", description = "Any ServiceKey of the workspace, or the operator.")
     public Uni<WorkspaceResponse> get(@RestPath UUID workspaceId) {
         return workspaces.get(workspaceId);
     }
@@ -96,7 +98,8 @@ public class WorkspaceResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{workspaceId}")
     @PermissionsAllowed(value = Permissions.WORKSPACE_ADMIN, permission = WorkspacePermission.class)
-    @Operation(summary = "Rename a workspace", description = "Needs `workspace:admin`.")
+    @Operation(operationId = "updateWorkspace",
+            summary = "Rename a workspace", description = "Needs `workspace:admin`.")
     public Uni<WorkspaceResponse> update(@RestPath UUID workspaceId, @Valid @NotNull UpdateWorkspaceRequest body) {
         return workspaces.rename(workspaceId, body.name());
     }
@@ -104,7 +107,7 @@ public class WorkspaceResource {
     @DELETE
     @Path("/{workspaceId}")
     @PermissionsAllowed(Permissions.OPERATOR)
-    @Operation(summary = "Delete a workspace (operator only)",
+    @Operation(operationId = "deleteWorkspace", summary = "Delete a workspace (operator only)",
             description = "Soft delete: status becomes `deleted`, every key in it stops authenticating at once, "
                     + "the audit log is kept. Returns the deleted workspace.")
     public Uni<WorkspaceResponse> delete(@RestPath UUID workspaceId) {
