@@ -104,18 +104,18 @@ public final class ApiKeyDtos {
                     maxLength = KeyFormat.PREFIX_LENGTH, pattern = "^kp_[a-z]+_[0-9A-Za-z]*$") String keyPrefix,
             @Schema(enumeration = { "active", "paused", "expired", "revoked" }) String status,
             @Size(max = 100) List<@Size(max = Permissions.MAX_NAME_LENGTH) String> scopes,
-            Instant expiresAt,
-            Instant lastUsedAt,
-            RateLimit rateLimit,
+            @Schema(nullable = true, maxLength = 35, format = "date-time") Instant expiresAt,
+            @Schema(nullable = true, maxLength = 35, format = "date-time") Instant lastUsedAt,
+            @Schema(nullable = true) RateLimit rateLimit,
             @Size(max = 100) List<@Size(max = Cidr.MAX_LENGTH) String> allowedCidrs,
             @JsonRawValue @Schema(type = SchemaType.OBJECT, description = "Caller's metadata, at most 4 KiB") String meta,
-            UUID rotatedFrom,
-            UUID replacedBy,
+            @Schema(nullable = true, description = "The key this one replaced by rotation") UUID rotatedFrom,
+            @Schema(nullable = true, description = "The key that replaced this one by rotation") UUID replacedBy,
             @Schema(description = "Acting service account id, or `operator`", maxLength = 36) String createdBy,
             Instant createdAt,
             Instant updatedAt,
-            Instant revokedAt,
-            @Schema(description = "Usage credits, or null for a key without them") Credits credits,
+            @Schema(nullable = true, maxLength = 35, format = "date-time") Instant revokedAt,
+            @Schema(description = "Usage credits, or null for a key without them", nullable = true) Credits credits,
             @JsonInclude(JsonInclude.Include.NON_NULL)
             @Schema(description = "The plain key: only in the create and rotate responses, never again",
                     maxLength = KeyFormat.MAX_LENGTH, pattern = KeyFormat.PATTERN)
@@ -141,9 +141,11 @@ public final class ApiKeyDtos {
     public record KeyUsageResponse(Instant at, @Schema(enumeration = { "success", "denied" }) String outcome,
             @Schema(description = "Verification code (VALID, RATE_LIMITED, ...) or management outcome", maxLength = 64)
             String code,
-            @Schema(maxLength = 16) String method, @Schema(maxLength = 2048) String path,
-            @Schema(maxLength = 64) String sourceIp, @Schema(maxLength = 512) String userAgent,
-            @Schema(maxLength = 128) String requestId) {
+            @Schema(maxLength = 16, nullable = true) String method,
+            @Schema(maxLength = 2048, nullable = true) String path,
+            @Schema(maxLength = 64, nullable = true) String sourceIp,
+            @Schema(maxLength = 512, nullable = true) String userAgent,
+            @Schema(maxLength = 128, nullable = true) String requestId) {
 
         static KeyUsageResponse from(KeyUsage u) {
             return new KeyUsageResponse(u.at, u.outcome, u.code, u.method, u.path, u.sourceIp, u.userAgent, u.requestId);
@@ -157,7 +159,7 @@ public final class ApiKeyDtos {
     @Schema(name = "Credits")
     public record Credits(
             @NotNull @PositiveOrZero @Max(MAX_CREDITS) Long remaining,
-            @Valid @Schema(description = "Absent or null: never refilled") Refill refill) {
+            @Valid @Schema(description = "Absent or null: never refilled", nullable = true) Refill refill) {
 
         /** What the key has now: a refill that is due but not yet made shows as made. */
         static Credits of(ApiKey k, Instant now) {

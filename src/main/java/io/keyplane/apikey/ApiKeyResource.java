@@ -132,6 +132,8 @@ public class ApiKeyResource {
             summary = "Update an API key", description = "Needs `keys:write`. Changes `name`, `scopes`, "
             + "`expires_at`, `rate_limit`, `allowed_cidrs`, `meta`; never the secret.")
     @RequestBody(content = @Content(schema = @Schema(implementation = UpdateApiKeyRequest.class)))
+    @APIResponse(responseCode = "200", description = "The key as changed",
+            content = @Content(schema = @Schema(implementation = ApiKeyResponse.class)))
     @APIResponse(responseCode = "409", description = "`key_revoked`")
     @APIResponse(responseCode = "422", description = "`scope_exceeds_account`, `unknown_scope`, `unprocessable`")
     public Uni<ApiKeyResponse> update(@RestPath UUID workspaceId, @RestPath UUID keyId, JsonNode body) {
@@ -155,6 +157,8 @@ public class ApiKeyResource {
     @Operation(operationId = "pauseApiKey",
             summary = "Pause an API key", description = "Needs `keys:write`. The key fails with `key_paused` "
             + "(verify: PAUSED) until resumed.")
+    @APIResponse(responseCode = "200", description = "The key, paused",
+            content = @Content(schema = @Schema(implementation = ApiKeyResponse.class)))
     @APIResponse(responseCode = "409", description = "`key_revoked`")
     public Uni<ApiKeyResponse> pause(@RestPath UUID workspaceId, @RestPath UUID keyId) {
         return keys.pause(workspaceId, keyId, Caller.of(identity));
@@ -164,6 +168,8 @@ public class ApiKeyResource {
     @Path("/{keyId}/resume")
     @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
     @Operation(operationId = "resumeApiKey", summary = "Resume a paused API key", description = "Needs `keys:write`.")
+    @APIResponse(responseCode = "200", description = "The key, active again",
+            content = @Content(schema = @Schema(implementation = ApiKeyResponse.class)))
     @APIResponse(responseCode = "409", description = "`key_revoked`")
     public Uni<ApiKeyResponse> resume(@RestPath UUID workspaceId, @RestPath UUID keyId) {
         return keys.resume(workspaceId, keyId, Caller.of(identity));
@@ -198,6 +204,8 @@ public class ApiKeyResource {
     @Operation(operationId = "revealApiKey",
             summary = "Reveal an ingest key", description = "Needs `keys:write`. Ingest keys only; every reveal "
             + "is audited.")
+    @APIResponse(responseCode = "200", description = "The ingest key's value",
+            content = @Content(schema = @Schema(implementation = RevealResponse.class)))
     @APIResponse(responseCode = "409", description = "`not_revealable` (not an ingest key), `key_revoked`")
     public Uni<RevealResponse> reveal(@RestPath UUID workspaceId, @RestPath UUID keyId) {
         return keys.reveal(workspaceId, keyId).map(RevealResponse::new);

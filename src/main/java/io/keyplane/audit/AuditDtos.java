@@ -29,9 +29,9 @@ public final class AuditDtos {
                     pattern = "^[a-z_]+\\.[a-z_]+$") String action,
             Target target,
             @Schema(enumeration = { "success", "denied" }) String outcome,
-            @Schema(maxLength = 128) String requestId,
-            @Schema(maxLength = 64) String sourceIp,
-            @Schema(maxLength = 512) String userAgent,
+            @Schema(maxLength = 128, nullable = true) String requestId,
+            @Schema(maxLength = 64, nullable = true) String sourceIp,
+            @Schema(maxLength = 512, nullable = true) String userAgent,
             @JsonRawValue @Schema(type = SchemaType.OBJECT, example = "{\"status\": [\"active\", \"revoked\"]}",
                     description = "Field name to `[before, after]`; never a key or a hash of one") String changes,
             @Schema(description = "`hash` of the previous event, \"\" for seq 1", maxLength = 64, pattern = "^[0-9a-f]*$")
@@ -47,15 +47,16 @@ public final class AuditDtos {
         public record Actor(
                 @Schema(enumeration = { "service_account", "operator" }) String type,
                 @Schema(description = "The service account id, or `operator`", maxLength = 36) String id,
-                @Schema(description = "The key used; null for the operator", maxLength = 36) UUID keyId) {
+                @Schema(description = "The key used; null for the operator", maxLength = 36, nullable = true)
+                UUID keyId) {
         }
 
         @Schema(name = "AuditTarget")
         public record Target(
                 @Schema(example = "api_key", description = "`workspace`, `service_account`, `api_key`, `scope`, or "
                         + "`request` (the path of a denied call)", maxLength = 32, pattern = "^[a-z_]+$") String type,
-                @Schema(description = "The object's id; for `request`, the path (cut to 255 characters)", maxLength = 255)
-                String id) {
+                @Schema(description = "The object's id; for `request`, the path (cut to 255 characters)", maxLength = 255,
+                        nullable = true) String id) {
         }
 
         static AuditEventResponse from(AuditEvent e) {

@@ -27,9 +27,11 @@ public final class ScopeDtos {
     @Schema(name = "Scope")
     public record ScopeResponse(
             @Schema(maxLength = Permissions.MAX_NAME_LENGTH, pattern = "^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$") String name,
-            @Schema(maxLength = 500) String description,
+            @Schema(maxLength = 500, nullable = true) String description,
             @Schema(description = "Built-in management permission: exists in every workspace, cannot be deleted")
-            boolean builtIn, Instant createdAt) {
+            boolean builtIn,
+            @Schema(nullable = true, maxLength = 35, format = "date-time", description = "null for a built-in scope")
+            Instant createdAt) {
 
         static ScopeResponse from(ScopeDefinition s) {
             return new ScopeResponse(s.name, s.description, false, s.createdAt);

@@ -45,7 +45,7 @@ public final class ServiceAccountDtos {
             UUID id,
             UUID workspaceId,
             @Schema(maxLength = 200) String name,
-            @Schema(maxLength = 1000) String description,
+            @Schema(maxLength = 1000, nullable = true) String description,
             @Size(max = 100) List<@Size(max = 100) String> scopes,
             @Schema(enumeration = { "active", "disabled", "deleted" }) String status,
             @Schema(description = "Acting service account id, or `operator`", maxLength = 36) String createdBy,

@@ -105,6 +105,8 @@ public class ServiceAccountResource {
             summary = "Update a service account", description = "Needs `service_accounts:write`, and the caller must "
             + "hold the management permissions the account holds and any it grants.")
     @RequestBody(content = @Content(schema = @Schema(implementation = UpdateServiceAccountRequest.class)))
+    @APIResponse(responseCode = "200", description = "The account as changed",
+            content = @Content(schema = @Schema(implementation = ServiceAccountResponse.class)))
     @APIResponse(responseCode = "422", description = "`unknown_scope`")
     public Uni<ServiceAccountResponse> update(@RestPath UUID workspaceId, @RestPath UUID serviceAccountId,
             JsonNode body) {

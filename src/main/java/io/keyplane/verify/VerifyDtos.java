@@ -60,12 +60,13 @@ public final class VerifyDtos {
             @Schema(enumeration = { "VALID", "INSUFFICIENT_SCOPE" }) String code,
             UUID keyId, UUID workspaceId, UUID serviceAccountId, KeyKind kind,
             @Schema(description = "Effective scopes", maxItems = 1000) List<@Size(max = 100) String> scopes,
-            Instant expiresAt,
+            @Schema(nullable = true, maxLength = 35, format = "date-time") Instant expiresAt,
             @JsonRawValue @Schema(type = SchemaType.OBJECT) String meta,
-            @Schema(description = "null for an unlimited key, or a use Redis could not count (KEYPLANE_RATE_LIMIT_REDIS_FAILURE=open)")
+            @Schema(description = "null for an unlimited key, or a use Redis could not count "
+                    + "(KEYPLANE_RATE_LIMIT_REDIS_FAILURE=open)", nullable = true)
             RateLimitStatus rateLimit,
             @Schema(description = "What remains after this use (VALID); null for a key without credits, and for "
-                    + "INSUFFICIENT_SCOPE (credits are only checked once every other check passed)")
+                    + "INSUFFICIENT_SCOPE (credits are only checked once every other check passed)", nullable = true)
             CreditsStatus credits) {
     }
 
@@ -87,10 +88,14 @@ public final class VerifyDtos {
     @Schema(name = "Whoami")
     public record WhoamiResponse(
             @Schema(enumeration = { "operator", "service", "api", "ingest" }) String kind,
-            UUID keyId, @Schema(maxLength = KeyFormat.PREFIX_LENGTH) String keyPrefix, UUID workspaceId,
-            UUID serviceAccountId,
+            @Schema(nullable = true) UUID keyId,
+            @Schema(maxLength = KeyFormat.PREFIX_LENGTH, nullable = true) String keyPrefix,
+            @Schema(nullable = true) UUID workspaceId,
+            @Schema(nullable = true) UUID serviceAccountId,
             @Schema(description = "Effective scopes (key ∩ account); null for the operator, who may do everything",
-                    maxItems = 1000) List<@Size(max = 100) String> scopes,
-            Instant expiresAt, @Schema(enumeration = { "active", "paused", "expired", "revoked" }) String status) {
+                    maxItems = 1000, nullable = true) List<@Size(max = 100) String> scopes,
+            @Schema(nullable = true, maxLength = 35, format = "date-time") Instant expiresAt,
+            @Schema(enumeration = { "active", "paused", "expired", "revoked" }, nullable = true,
+                    description = "null for the operator") String status) {
     }
 }
