@@ -25,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -100,12 +101,14 @@ public class ApiKeyResource {
             + "body return the first result (authorised again), a different body is 422 `idempotency_key_reused`; "
             + "another caller's Idempotency-Key never replays yours. Creating a ServiceKey with management "
             + "permissions needs the caller to hold them.")
-    @APIResponse(responseCode = "201", description = "Created, with `key`")
+    @APIResponse(responseCode = "201", description = "Created, with `key`",
+            content = @Content(schema = @Schema(implementation = ApiKeyResponse.class)))
     @APIResponse(responseCode = "422", description = "`scope_exceeds_account`, `unknown_scope`, `unprocessable` "
             + "(past `expires_at`, unknown `service_account_id`), `idempotency_key_reused`")
     public Uni<RestResponse<ApiKeyResponse>> create(@RestPath UUID workspaceId,
             @Parameter(in = ParameterIn.HEADER, description = "Makes a retried POST return the first result",
-                    schema = @Schema(maxLength = Idempotency.MAX_KEY_LENGTH, pattern = "^[\\x21-\\x7E]+$"))
+                    schema = @Schema(type = SchemaType.STRING, maxLength = Idempotency.MAX_KEY_LENGTH,
+                            pattern = "^[\\x21-\\x7E]+$"))
             @RestHeader("Idempotency-Key") String idempotencyKey,
             @Valid @NotNull CreateApiKeyRequest body, @Context UriInfo uri) {
         if (idempotencyKey != null) {
@@ -184,7 +187,8 @@ public class ApiKeyResource {
             + "The old key gets `replaced_by` and keeps working for `grace_period_seconds` (dual-key overlap), then "
             + "expires; with 0 (the default) it is revoked at once. A key can be rotated once: rotate its successor "
             + "next. The successor keeps the old key's lifetime if it had an expiry.")
-    @APIResponse(responseCode = "201", description = "The successor, with `key`")
+    @APIResponse(responseCode = "201", description = "The successor, with `key`",
+            content = @Content(schema = @Schema(implementation = ApiKeyResponse.class)))
     @APIResponse(responseCode = "409", description = "`key_revoked`, `already_rotated`")
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = RotateApiKeyRequest.class)))

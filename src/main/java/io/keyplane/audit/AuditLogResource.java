@@ -72,9 +72,9 @@ public class AuditLogResource {
             @RestQuery("target_id") @Schema(maxLength = 255) String targetId,
             @RestQuery @Schema(enumeration = { "success", "denied" }) String outcome,
             @RestQuery @Parameter(description = "RFC 3339, inclusive", example = "2026-01-15T09:30:00Z",
-                    schema = @Schema(format = "date-time", maxLength = 35)) String since,
+                    schema = @Schema(type = SchemaType.STRING, format = "date-time", maxLength = 35)) String since,
             @RestQuery @Parameter(description = "RFC 3339, exclusive", example = "2026-01-16T00:00:00Z",
-                    schema = @Schema(format = "date-time", maxLength = 35)) String until,
+                    schema = @Schema(type = SchemaType.STRING, format = "date-time", maxLength = 35)) String until,
             @RestQuery String limit, @RestQuery String cursor, @Context UriInfo uri) {
         var errors = new ArrayList<FieldError>();
         var page = collect(errors, () -> {

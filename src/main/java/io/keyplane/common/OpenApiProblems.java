@@ -45,9 +45,11 @@ public class OpenApiProblems implements OASFilter {
                 .description("The operator token, or a Keyplane key (`kp_svc_...` for management calls)"));
         addHeaderComponents(components);
         openAPI.setComponents(components);
-        if (openAPI.getInfo() != null && openAPI.getInfo().getLicense() != null) { // SPDX, as OpenAPI 3.1 has it
-            openAPI.getInfo().getLicense().identifier("Apache-2.0");
+        if (openAPI.getInfo() == null) {
+            openAPI.setInfo(OASFactory.createInfo());
         }
+        // with its SPDX identifier, as OpenAPI 3.1 has it (client generators require it)
+        openAPI.getInfo().setLicense(OASFactory.createLicense().name("Apache 2.0").identifier("Apache-2.0"));
         // relative: the document describes the server that serves it, wherever it runs; public (OWASP API9 asks)
         openAPI.setServers(List.of(OASFactory.createServer().url("/").description("The Keyplane deployment that serves this document (local, staging or production)")
                 .addExtension("x-internal", false)));

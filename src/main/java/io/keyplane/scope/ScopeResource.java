@@ -18,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -55,7 +56,8 @@ public class ScopeResource {
     @Operation(operationId = "createScope",
             summary = "Create a scope", description = "Needs `scopes:write`. Names match "
             + "`^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$`.")
-    @APIResponse(responseCode = "201", description = "Created")
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(schema = @Schema(implementation = ScopeResponse.class)))
     @APIResponse(responseCode = "409", description = "`scope_exists`: the name is taken or built in")
     public Uni<RestResponse<ScopeResponse>> create(@RestPath UUID workspaceId, @Valid @NotNull CreateScopeRequest body) {
         return scopes.create(workspaceId, body.name(), body.description())

@@ -79,7 +79,8 @@ public class ServiceAccountResource {
     @Operation(operationId = "createServiceAccount",
             summary = "Create a service account", description = "Needs `service_accounts:write`, and to grant a "
             + "management permission the caller must hold it.")
-    @APIResponse(responseCode = "201", description = "Created")
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(schema = @Schema(implementation = ServiceAccountResponse.class)))
     @APIResponse(responseCode = "422", description = "`unknown_scope`: a scope not in the catalog")
     public Uni<RestResponse<ServiceAccountResponse>> create(@RestPath UUID workspaceId,
             @Valid @NotNull CreateServiceAccountRequest body, @Context UriInfo uri) {

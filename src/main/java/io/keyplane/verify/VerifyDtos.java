@@ -53,7 +53,7 @@ public final class VerifyDtos {
     }
 
     /** VALID and INSUFFICIENT_SCOPE: the key's details (rate_limit is null for an unlimited key). */
-    @Schema(name = "VerifyResponse")
+    @Schema(name = "VerifyResponse", requiredProperties = { "valid", "code" })
     @RegisterForReflection
     public record VerifyResponse(
             boolean valid,
@@ -74,7 +74,7 @@ public final class VerifyDtos {
      * Every other code: no key details; RATE_LIMITED adds rate_limit (remaining 0 and reset_at), USAGE_EXCEEDED adds
      * rate_limit and credits (what remains: fewer than the cost, nothing was spent).
      */
-    @Schema(name = "VerifyFailure")
+    @Schema(name = "VerifyFailure", requiredProperties = { "valid", "code" })
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record VerifyFailure(

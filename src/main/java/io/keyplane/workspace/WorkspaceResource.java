@@ -20,6 +20,8 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -63,7 +65,8 @@ public class WorkspaceResource {
     @Operation(operationId = "createWorkspace", summary = "Create a workspace (operator only)",
             description = "Also creates the `owner` service account with `workspace:admin` and its first ServiceKey, "
                     + "returned once in `bootstrap.key`.")
-    @APIResponse(responseCode = "201", description = "Created")
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(schema = @Schema(implementation = CreatedWorkspaceResponse.class)))
     public Uni<RestResponse<CreatedWorkspaceResponse>> create(@Valid @NotNull CreateWorkspaceRequest body,
             @Context UriInfo uri) {
         return workspaces.create(body.name())
