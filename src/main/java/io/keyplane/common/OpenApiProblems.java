@@ -27,6 +27,7 @@ public class OpenApiProblems implements OASFilter {
                     + "`service_account_disabled`; with `WWW-Authenticate: Bearer realm=\"keyplane\", error=\"invalid_token\"`",
             "403", "`service_key_required`, `insufficient_scope` (lists `required_scopes`), `workspace_mismatch`, "
                     + "`ip_not_allowed` (the key's `allowed_cidrs` exclude the client)",
+            "406", "`not_acceptable`: answers are JSON (and problem+json)",
             "413", "`payload_too_large`: bodies are limited to 64 KiB",
             "429", "`rate_limited`, with `Retry-After`",
             "500", "`internal_error`: a bug; quote `request_id`",
@@ -67,6 +68,9 @@ public class OpenApiProblems implements OASFilter {
         op.setSecurity(List.of(OASFactory.createSecurityRequirement().addScheme("bearer")));
         var responses = op.getResponses() == null ? OASFactory.createAPIResponses() : op.getResponses();
         COMMON.forEach((status, description) -> addProblem(responses, status, description));
+        if (op.getRequestBody() != null) {
+            addProblem(responses, "415", "`unsupported_media_type`: send `Content-Type: application/json`");
+        }
         if (op.getParameters() != null && op.getParameters().stream().anyMatch(p -> "path".equals(p.getIn().toString())
                 && !"name".equals(p.getName()))) {
             addProblem(responses, "404", "`not_found`: no such object in this workspace (other workspaces' objects "

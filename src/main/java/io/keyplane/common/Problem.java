@@ -16,14 +16,16 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @Schema(name = "Problem", description = "RFC 9457 problem details (application/problem+json)")
 public record Problem(
         @Schema(example = "urn:keyplane:problem:insufficient_scope", maxLength = 100,
-                pattern = "^urn:keyplane:problem:[a-z_]+$") String type,
+                pattern = "^urn:keyplane:problem:[a-z0-9_]+$") String type,
         @Schema(example = "Insufficient permissions for operation", maxLength = 200) String title,
         @Schema(example = "403", minimum = "400", maximum = "599") int status,
-        @Schema(maxLength = 2000) String detail,
-        @Schema(example = "/api/v1/workspaces/5e0c.../api-keys", maxLength = 2048) String instance,
-        @Schema(example = "insufficient_scope", maxLength = 64, pattern = "^[a-z_]+$") String code,
+        @Schema(description = "May name what was refused (scopes, fields): bounded by the 64 KiB request",
+                maxLength = 65536) String detail,
+        @Schema(example = "/api/v1/workspaces/5e0c.../api-keys", maxLength = 8192) String instance,
+        @Schema(example = "insufficient_scope", maxLength = 64, pattern = "^[a-z0-9_]+$") String code,
         @Schema(maxLength = 128) String requestId,
-        @Schema(description = "Present on validation failures", maxItems = 100) List<FieldError> errors,
+        @Schema(description = "Present on validation failures: every violation at once", maxItems = 10000)
+        List<FieldError> errors,
         @Schema(description = "Present on insufficient_scope: the missing permissions", maxItems = 50)
         List<@Size(max = 100) String> requiredScopes) {
 
