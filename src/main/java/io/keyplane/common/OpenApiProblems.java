@@ -1,6 +1,7 @@
 package io.keyplane.common;
 
 import java.math.BigDecimal;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
+import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 import io.quarkus.smallrye.openapi.OpenApiFilter;
@@ -34,6 +36,9 @@ public class OpenApiProblems implements OASFilter {
             "503", "`service_unavailable`, with `Retry-After`: the database cannot be reached or is saturated (a 2xx "
                     + "always means the change committed), or Redis cannot count a rate-limited use and "
                     + "`KEYPLANE_RATE_LIMIT_REDIS_FAILURE=closed`");
+
+    /** A refusal's description starts with the code it answers: its example uses that one. */
+    private static final java.util.regex.Pattern PROBLEM_CODE = java.util.regex.Pattern.compile("^`([a-z0-9_]+)`");
 
     /** Headers documented once under components and referred to from every response that carries them. */
     private static final List<String> RATE_LIMIT_HEADERS = List.of("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset");
@@ -77,6 +82,16 @@ public class OpenApiProblems implements OASFilter {
                     + "are never revealed)");
         }
         responses.getAPIResponses().forEach((status, response) -> {
+            if (!status.startsWith("2")) { // a refusal a resource names by its code alone is still a problem
+                if (response.getContent() == null) {
+                    response.content(problemContent());
+                }
+                var description = response.getDescription();
+                if ((description == null || !description.startsWith("`")) && COMMON.containsKey(status)) {
+                    response.description(COMMON.get(status)); // the scanner's own ("Bad Request") names no code
+                }
+                exemplify(status, response);
+            }
             RATE_LIMIT_HEADERS.forEach(name -> response.addHeader(name, headerRef(name)));
             if ("429".equals(status) || "503".equals(status)) {
                 response.addHeader("Retry-After", headerRef("Retry-After"));
@@ -108,9 +123,31 @@ public class OpenApiProblems implements OASFilter {
         if (responses.hasAPIResponse(status)) {
             return;
         }
-        responses.addAPIResponse(status, OASFactory.createAPIResponse().description(description)
-                .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType()
-                        .schema(OASFactory.createSchema().ref("#/components/schemas/Problem")))));
+        responses.addAPIResponse(status, OASFactory.createAPIResponse().description(description).content(problemContent()));
+    }
+
+    private static org.eclipse.microprofile.openapi.models.media.Content problemContent() {
+        return OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType()
+                .schema(OASFactory.createSchema().ref("#/components/schemas/Problem")));
+    }
+
+    /** A refusal's example: its status, and the first code its description names (descriptions start with it). */
+    private static void exemplify(String status, APIResponse response) {
+        var content = response.getContent();
+        var media = content == null || content.getMediaTypes() == null ? null : content.getMediaType(Problem.MEDIA_TYPE);
+        var code = response.getDescription() == null ? null : PROBLEM_CODE.matcher(response.getDescription());
+        if (media == null || media.getExample() != null || code == null || !code.find()) {
+            return;
+        }
+        var example = new LinkedHashMap<String, Object>();
+        example.put("type", "urn:keyplane:problem:" + code.group(1));
+        example.put("title", Problem.titleOf(code.group(1)));
+        example.put("status", Integer.parseInt(status));
+        example.put("detail", "What was refused, and why");
+        example.put("instance", "/api/v1/workspaces/3fa85f64-5717-4562-b3fc-2c963f66afa6/api-keys");
+        example.put("code", code.group(1));
+        example.put("request_id", "5d1c0b6e-8a55-4f4e-9d1a-3c2e7f0b9a41");
+        media.setExample(example);
     }
 
     private static List<Operation> operations(PathItem item) {
