@@ -25,7 +25,9 @@ public class RequestIds {
 
     public static final String HEADER = "X-Request-Id";
     public static final int MAX_BODY_BYTES = 64 * 1024;
-    private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+    /** A caller's X-Request-Id is kept when it looks like this (and documented so). */
+    public static final String WELL_FORMED_PATTERN = "[A-Za-z0-9._:\\-]{1,128}";
+    private static final Pattern WELL_FORMED = Pattern.compile(WELL_FORMED_PATTERN);
 
     private final ObjectMapper json;
 

@@ -89,7 +89,9 @@ public final class VerifyDtos {
     public record WhoamiResponse(
             @Schema(enumeration = { "operator", "service", "api", "ingest" }) String kind,
             @Schema(nullable = true) UUID keyId,
-            @Schema(maxLength = KeyFormat.PREFIX_LENGTH, nullable = true) String keyPrefix,
+            @Schema(maxLength = KeyFormat.PREFIX_LENGTH, pattern = "^kp_[a-z]+_[0-9A-Za-z]*$", nullable = true,
+                    example = "kp_svc_Ab3x9")
+            String keyPrefix,
             @Schema(nullable = true) UUID workspaceId,
             @Schema(nullable = true) UUID serviceAccountId,
             @Schema(description = "Effective scopes (key ∩ account); null for the operator, who may do everything",
