@@ -10,12 +10,15 @@ import jakarta.validation.Payload;
 import jakarta.validation.constraints.Pattern;
 
 /** A name or description a person reads: no control characters (NUL, escapes, line breaks); 400 otherwise. */
-@Pattern(regexp = "[^\\p{Cc}]*", message = "must not contain control characters")
+@Pattern(regexp = PlainText.PATTERN, message = "must not contain control characters")
 @Constraint(validatedBy = {})
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ ElementType.METHOD, ElementType.FIELD, ElementType.PARAMETER, ElementType.TYPE_USE,
         ElementType.ANNOTATION_TYPE })
 public @interface PlainText {
+
+    /** Also what the OpenAPI document says of such text in answers (credential.OpenApiPatterns). */
+    String PATTERN = "[^\\p{Cc}]*";
 
     String message() default "must not contain control characters";
 

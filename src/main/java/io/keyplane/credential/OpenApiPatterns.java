@@ -7,6 +7,7 @@ import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
 
+import io.keyplane.common.PlainText;
 import io.keyplane.common.RequestIds;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 
@@ -22,7 +23,7 @@ public class OpenApiPatterns implements OASFilter {
     static final String GRANT = "^[a-z][a-z0-9_-]*:([a-z][a-z0-9_-]*|\\*)$";
     static final String CIDR = "^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$";
     static final String ACTOR = "^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|operator)$";
-    static final String PLAIN_TEXT = "[^\\p{Cc}]*"; // as io.keyplane.common.PlainText
+    static final String PLAIN_TEXT = PlainText.PATTERN;
 
     /** Property name, or "Schema.property", to the pattern of its strings (of its items, for a list). */
     private static final Map<String, String> PATTERNS = Map.ofEntries(

@@ -22,6 +22,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
+import io.keyplane.support.TestWorkspace;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Signing in and out, readable problems, permissions the key lacks, and keyboard-only use. */
@@ -79,6 +80,19 @@ class ConsoleAccessTest extends BrowserTest {
         assertThat(problemShown(), containsString("Key revoked"));
         assertThat((String) browser.script("return JSON.stringify(sessionStorage)"), is("{}"));
         assertThat(browser.driver.findElements(By.id("sign-out")), empty());
+    }
+
+    @Test
+    void anotherWorkspacesKeyIsNotFoundFromThisOne() {
+        var other = TestWorkspace.create();
+        var foreignKey = other.createKey("theirs", "api", List.of()).getString("id");
+        signIn(ws.ownerKey());
+        browser.open("/console/#/keys/" + foreignKey);
+        assertThat(problemShown(), containsString("Resource not found"));
+        assertThat(browser.pageText(), not(containsString("theirs")));
+        assertThat(browser.driver.findElements(By.id("key-card")), empty());
+        assertThat(given().auth().oauth2(other.ownerKey()).get(other.path("/api-keys/" + foreignKey)).path("name"),
+                is("theirs"));
     }
 
     @Test
