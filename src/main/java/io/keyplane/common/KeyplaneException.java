@@ -70,6 +70,11 @@ public class KeyplaneException extends RuntimeException {
                 + retryAfterSeconds + " s", null, null, retryAfterSeconds);
     }
 
+    /** 429 with another code than the rate limit's (credits used up, say). */
+    public static KeyplaneException tooManyRequests(String code, String detail, long retryAfterSeconds) {
+        return new KeyplaneException(429, code, detail, null, null, retryAfterSeconds);
+    }
+
     /** 503: a dependency (the database's connection pool) cannot take the request now. */
     public static KeyplaneException unavailable(long retryAfterSeconds) {
         return unavailable(retryAfterSeconds, "The service is overloaded; retry after " + retryAfterSeconds + " s");

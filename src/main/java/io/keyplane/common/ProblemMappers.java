@@ -173,7 +173,13 @@ public class ProblemMappers {
     private static String fieldOf(ConstraintViolation<?> v) {
         var nodes = new ArrayList<String>();
         for (var node : v.getPropertyPath()) {
-            if (node.getKind() != ElementKind.METHOD && node.getKind() != ElementKind.PARAMETER) {
+            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.PARAMETER) {
+                continue;
+            }
+            if (node.isInIterable() && node.getIndex() != null && !nodes.isEmpty()) { // rules[0].method, scopes[1]
+                nodes.set(nodes.size() - 1, nodes.get(nodes.size() - 1) + "[" + node.getIndex() + "]");
+            }
+            if (node.getKind() != ElementKind.CONTAINER_ELEMENT) {
                 nodes.add(snakeCase(node.getName()));
             }
         }

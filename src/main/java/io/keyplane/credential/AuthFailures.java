@@ -11,6 +11,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.keyplane.common.KeyplaneConfig;
+import io.keyplane.common.KeyplaneException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -62,6 +63,23 @@ public class AuthFailures {
         if (keyId != null) {
             count(keyId);
         }
+    }
+
+    /**
+     * A refused token counts as a failed authentication of its address and of its key, unless the key was only
+     * over its rate limit. A key that keeps failing is answered 429, without the key: no audit row, no use.
+     */
+    CredentialRefused counted(CredentialRefused refused, String clientAddress) {
+        var key = refused.key();
+        if (refused.problem().status() == 429) {
+            return refused;
+        }
+        long keyWait = key == null ? 0 : retryAfter(key.keyId());
+        if (keyWait > 0) {
+            return new CredentialRefused(KeyplaneException.rateLimited(keyWait), null);
+        }
+        failed(clientAddress, key == null ? null : key.keyId());
+        return refused;
     }
 
     private long retryAfterFor(Object subject) {

@@ -2,7 +2,9 @@ package io.keyplane.credential;
 
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -51,7 +53,21 @@ public class KeyChanges {
         public static Change workspace(UUID workspaceId) {
             return new Change("workspace:" + workspaceId);
         }
+
+        /** A change to something a feature above caches under {@code topic} (see {@link #follow}). */
+        public static Change of(String topic, UUID id) {
+            return new Change(topic + ":" + id);
+        }
     }
+
+    /** What a feature above does when an entry of its topic changed, or when anything may have changed. */
+    public interface Follower {
+        void changed(UUID id);
+
+        void anythingMayHaveChanged();
+    }
+
+    private final Map<String, Follower> followers = new ConcurrentHashMap<>();
 
     private final KeyFactsCache cache;
     private final Vertx vertx;
@@ -80,6 +96,14 @@ public class KeyChanges {
                 .replaceWithVoid();
     }
 
+    /**
+     * Lets a feature above keep its own cache true the same way: {@code follower} hears every change announced
+     * under {@code topic} ({@link Change#of}) and every resubscription.
+     */
+    public void follow(String topic, Follower follower) {
+        followers.put(topic, follower);
+    }
+
     /** Forgets what {@code change} affected on this replica. Call after its transaction committed. */
     public void evictHere(Change change) {
         apply(change.payload());
@@ -94,10 +118,17 @@ public class KeyChanges {
                 case "key" -> cache.evictHash(HexFormat.of().parseHex(value));
                 case "account" -> cache.evictAccount(UUID.fromString(value));
                 case "workspace" -> cache.evictWorkspace(UUID.fromString(value));
-                default -> cache.evictAll();
+                default -> {
+                    var follower = followers.get(kind);
+                    if (follower == null) {
+                        cache.evictAll();
+                    } else {
+                        follower.changed(UUID.fromString(value));
+                    }
+                }
             }
         } catch (IllegalArgumentException e) {
-            cache.evictAll(); // unreadable: be safe
+            evictEverything(); // unreadable: be safe
         }
     }
 
@@ -134,8 +165,13 @@ public class KeyChanges {
         return stopped ? -1L : backoff(retries);
     }
 
+    private void evictEverything() {
+        cache.evictAll();
+        followers.values().forEach(Follower::anythingMayHaveChanged);
+    }
+
     private void subscribed() {
-        cache.evictAll(); // anything may have changed while nobody listened
+        evictEverything(); // anything may have changed while nobody listened
         if (everListened && !listening) {
             Log.info("Listening for key changes again");
         }

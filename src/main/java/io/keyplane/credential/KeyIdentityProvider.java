@@ -63,21 +63,9 @@ public class KeyIdentityProvider implements IdentityProvider<KeyCredentialReques
                 .onFailure(KeyplaneException.class).transform(failure -> refusal((KeyplaneException) failure, null));
     }
 
-    /**
-     * A refused token counts as a failed authentication of its address and of its key, unless the key was only
-     * over its rate limit. A key that keeps failing is answered 429, without the key: no audit row, no use.
-     */
     private Throwable refused(CredentialRefused refused, String clientAddress) {
-        var key = refused.key();
-        if (refused.problem().status() == 429) {
-            return refusal(refused.problem(), key);
-        }
-        long keyWait = key == null ? 0 : failures.retryAfter(key.keyId());
-        if (keyWait > 0) {
-            return refusal(KeyplaneException.rateLimited(keyWait), null);
-        }
-        failures.failed(clientAddress, key == null ? null : key.keyId());
-        return refusal(refused.problem(), key);
+        var counted = failures.counted(refused, clientAddress);
+        return refusal(counted.problem(), counted.key());
     }
 
     private static AuthenticationFailedException refusal(KeyplaneException problem, KeyFacts key) {

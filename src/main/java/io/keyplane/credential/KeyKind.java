@@ -2,6 +2,7 @@ package io.keyplane.credential;
 
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -11,6 +12,9 @@ public enum KeyKind {
     API("api", "live"),
     SERVICE("service", "svc"),
     INGEST("ingest", "ing");
+
+    /** The kinds that call APIs, accepted by verification and forward-auth unless told otherwise: ServiceKeys manage. */
+    public static final Set<KeyKind> DATA_PLANE = Set.of(API, INGEST);
 
     private final String wireName;
     private final String tag;

@@ -9,12 +9,12 @@ import io.vertx.ext.web.RoutingContext;
  * whole seconds) on the response to a call made with a rate-limited key (API.md section 9). They describe the
  * credential in {@code Authorization}, never a key being verified, and go on every answer, a 429 included.
  */
-final class RateLimitHeaders {
+public final class RateLimitHeaders {
 
     private RateLimitHeaders() {
     }
 
-    static void describe(RoutingContext rc, RateLimiter.Decision rate) {
+    public static void describe(RoutingContext rc, RateLimiter.Decision rate) {
         if (rc == null) {
             return;
         }

@@ -50,5 +50,7 @@ public final class ScopeDtos {
             Permissions.SERVICE_ACCOUNTS_READ, "List and read service accounts",
             Permissions.SERVICE_ACCOUNTS_WRITE, "Create, update, disable and delete service accounts",
             Permissions.SCOPES_WRITE, "Create and delete scopes",
-            Permissions.AUDIT_READ, "Read and verify the audit log");
+            Permissions.AUDIT_READ, "Read and verify the audit log",
+            Permissions.FORWARD_AUTH_READ, "List and read forward-auth policies",
+            Permissions.FORWARD_AUTH_WRITE, "Create, update and delete forward-auth policies");
 }

@@ -36,9 +36,6 @@ import io.smallrye.mutiny.Uni;
 @Singleton
 public class VerifyService {
 
-    /** The kinds a verification accepts unless it says otherwise: ServiceKeys manage, they do not call APIs. */
-    static final Set<KeyKind> DATA_PLANE = Set.of(KeyKind.API, KeyKind.INGEST);
-
     private final KeyCheck keyCheck;
     private final Map<Code, Counter> verifications = new EnumMap<>(Code.class);
     private final Timer latency;
@@ -59,7 +56,7 @@ public class VerifyService {
         validateRequiredScopes(required);
         var origin = new Origin(request.method(), request.path(), request.sourceIp(), request.userAgent(), requestId);
         long start = System.nanoTime();
-        var kinds = request.kinds() == null ? DATA_PLANE : Set.copyOf(request.kinds());
+        var kinds = request.kinds() == null ? KeyKind.DATA_PLANE : Set.copyOf(request.kinds());
         return keyCheck.check(request.key(), KeyCheck.Requirements.verification(verifier.workspaceId(), kinds,
                 required, request.sourceIp(), origin, request.cost() == null ? 1 : request.cost()))
                 .map(verdict -> {

@@ -1,0 +1,44 @@
+package io.keyplane.credential;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import io.keyplane.common.KeyplaneException;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * A ServiceKey sent in a header of its own rather than in {@code Authorization} (a gateway's
+ * {@code X-Keyplane-Gateway-Key}): the same {@link KeyCheck} as a bearer token, bound by the key's CIDRs at the
+ * given address and counted against it by {@link AuthFailures} the same way. The operator token is not a ServiceKey.
+ */
+@Singleton
+public class ServiceKeyCheck {
+
+    private final KeyCheck keyCheck;
+    private final AuthFailures failures;
+
+    @Inject
+    ServiceKeyCheck(KeyCheck keyCheck, AuthFailures failures) {
+        this.keyCheck = keyCheck;
+        this.failures = failures;
+    }
+
+    /**
+     * The caller behind {@code token}, used from {@code address}. Fails with the problem a bearer token would get
+     * (401 with the contract's code, 403 {@code ip_not_allowed}, 429, 503), or 403 {@code service_key_required}.
+     */
+    public Uni<Caller> authenticate(String token, String address) {
+        long addressWait = failures.retryAfter(address);
+        if (addressWait > 0) {
+            return Uni.createFrom().failure(KeyplaneException.rateLimited(addressWait));
+        }
+        return keyCheck.authenticate(token, address, rate -> {
+        }).map(caller -> {
+            if (caller.isOperator() || caller.key().kind() != KeyKind.SERVICE) {
+                throw KeyplaneException.forbidden("service_key_required", "Only a ServiceKey (kp_svc_...) may be used here");
+            }
+            return caller;
+        }).onFailure(CredentialRefused.class)
+                .transform(failure -> failures.counted((CredentialRefused) failure, address).problem());
+    }
+}

@@ -1,0 +1,56 @@
+package io.keyplane.gateway;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+
+import io.keyplane.common.KeyplaneException;
+import io.keyplane.common.PageRequest;
+import io.keyplane.common.Where;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Every management query names the workspace: another workspace's policy is simply not found. */
+@ApplicationScoped
+public class PolicyRepository implements PanacheRepositoryBase<ForwardAuthPolicy, UUID> {
+
+    /** What the hot path needs of a policy, read straight on the reactive pool like a key's facts. */
+    record Stored(UUID workspaceId, String rules, String keySource) {
+    }
+
+    private final Pool pool;
+
+    @Inject
+    PolicyRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    Uni<ForwardAuthPolicy> findInWorkspace(UUID workspaceId, UUID id, LockModeType lock) {
+        return find("id = ?1 and workspaceId = ?2", id, workspaceId).withLock(lock).firstResult()
+                .onItem().ifNull().failWith(() -> KeyplaneException.notFound("Forward-auth policy"));
+    }
+
+    Uni<List<ForwardAuthPolicy>> list(UUID workspaceId, PageRequest page) {
+        return Where.of("workspaceId = :ws", "ws", workspaceId)
+                .newestFirst(this, page, "createdAt", "id", PageRequest::afterUuid);
+    }
+
+    /** The policy, or null when there is none with this id. */
+    Uni<Stored> findStored(UUID id) {
+        return pool.preparedQuery("select workspace_id, rules, key_source from forward_auth_policy where id = $1")
+                .execute(Tuple.of(id))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return null;
+                    }
+                    var row = it.next();
+                    return new Stored(row.getUUID("workspace_id"), row.getString("rules"), row.getString("key_source"));
+                });
+    }
+}

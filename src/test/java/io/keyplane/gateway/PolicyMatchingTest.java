@@ -1,0 +1,84 @@
+package io.keyplane.gateway;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/** Rule globs, path normalisation and key sources, without a server. */
+class PolicyMatchingTest {
+
+    static final CompiledPolicy POLICY = CompiledPolicy.of(UUID.randomUUID(), List.of(
+            new PolicyDtos.Rule("get", "/databases/**", List.of("database:read")),
+            new PolicyDtos.Rule("POST", "/databases/*/query", List.of("query:execute")),
+            new PolicyDtos.Rule("*", "/databases/**", List.of("database:write")),
+            new PolicyDtos.Rule("GET", "/", List.of())), null);
+
+    static String scopesFor(String method, String path) {
+        var rule = POLICY.match(method, OriginalRequest.normalise(path));
+        return rule == null ? null : String.join(" ", rule.scopes());
+    }
+
+    @Test
+    void theFirstMatchingRuleDecides() {
+        assertThat(scopesFor("GET", "/databases"), is("database:read")); // ** matches no segment too
+        assertThat(scopesFor("GET", "/databases/a/tables/b"), is("database:read"));
+        assertThat(scopesFor("POST", "/databases/a/query"), is("query:execute"));
+        assertThat(scopesFor("POST", "/databases/a/b/query"), is("database:write")); // * is one segment
+        assertThat(scopesFor("DELETE", "/databases/a"), is("database:write"));
+        assertThat(scopesFor("GET", "/"), is(""));
+    }
+
+    @Test
+    void aRequestNoRuleMatchesIsDenied() {
+        assertThat(scopesFor("GET", "/other"), nullValue());
+        assertThat(scopesFor("POST", "/"), nullValue());
+        assertThat(scopesFor("GET", "/databasesx"), nullValue());
+    }
+
+    @Test
+    void pathsAreNormalisedBeforeMatching() {
+        assertThat(OriginalRequest.normalise("/a/./b//c/"), is(List.of("a", "b", "c")));
+        assertThat(OriginalRequest.normalise("/a/b/../c"), is(List.of("a", "c")));
+        assertThat(OriginalRequest.normalise("/a/%2e%2E/b"), is(List.of("b"))); // decoded once, then resolved
+        assertThat(OriginalRequest.normalise("/a%2Fb"), is(List.of("a", "b")));
+        assertThat(OriginalRequest.normalise("/a/%252e%252e"), is(List.of("a", "%2e%2e"))); // only once
+        assertThat(OriginalRequest.normalise("/caf%C3%A9"), is(List.of("café")));
+        assertThat(OriginalRequest.normalise("http://api.example.com/a/b"), is(List.of("a", "b")));
+        assertThat(scopesFor("GET", "/public/../databases/x"), is("database:read"));
+    }
+
+    @Test
+    void pathsThatEscapeTheRootOrAreMalformedAreRefused() {
+        for (var bad : List.of("/..", "/a/../..", "/%2e%2e/etc", "/a/%zz", "/a/%", "/a%00b", "/a%0Ab", "/%C3", "relative/x")) {
+            assertThat(bad, OriginalRequest.normalise(bad), nullValue());
+        }
+    }
+
+    @Test
+    void globsAreValidatedAsWholeSegments() {
+        var glob = Pattern.compile(PolicyDtos.PATH_GLOB);
+        for (var good : List.of("/", "/a", "/a/*", "/a/**", "/**", "/a/*/b", "/v1/users.json", "/a-b_c~d")) {
+            assertThat(good, glob.matcher(good).matches(), is(true));
+        }
+        for (var bad : List.of("", "a", "/a/", "/a*", "/a/*b", "/a/***", "/a/../b", "/./a", "/a//b", "/a b", "/a?x", "/%2e")) {
+            assertThat(bad, glob.matcher(bad).matches(), is(false));
+        }
+    }
+
+    @Test
+    void keySourcesReadTheirPlace() {
+        assertThat(KeySource.parse(null), is(new KeySource(KeySource.Kind.AUTHORIZATION, null)));
+        assertThat(KeySource.parse("header:X-Api-Key"), is(new KeySource(KeySource.Kind.HEADER, "X-Api-Key")));
+        assertThat(KeySource.parse("query:api_key"), is(new KeySource(KeySource.Kind.QUERY, "api_key")));
+        var query = KeySource.parse("query:api_key");
+        assertThat(query.read(null, "a=1&api_key=kp_live_x%5Fy&b=2"), is("kp_live_x_y"));
+        assertThat(query.read(null, "api_keyx=1&xapi_key=2"), nullValue());
+        assertThat(query.read(null, null), nullValue());
+    }
+}
