@@ -104,13 +104,20 @@ public class ForwardAuthRoutes {
     /** The end user's request under the policy: the first rule that matches, then the key against it. */
     private Uni<Void> judge(RoutingContext rc, CompiledPolicy policy, String suffix) {
         var request = rc.request();
-        var uri = OriginalRequest.uriOf(request, suffix);
-        if (uri == null) {
-            return Uni.createFrom().failure(new KeyplaneException(400, "original_request_unknown",
-                    "The gateway sent no X-Original-URI (NGINX) or X-Forwarded-Uri (Traefik), and no path after the "
-                            + "policy id (Envoy)"));
+        String uri;
+        OriginalRequest original;
+        try {
+            uri = OriginalRequest.uriOf(request, suffix);
+            if (uri == null) {
+                return Uni.createFrom().failure(new KeyplaneException(400, "original_request_unknown",
+                        "The gateway sent no X-Original-URI (NGINX) or X-Forwarded-Uri (Traefik), and no path after "
+                                + "the policy id (Envoy)"));
+            }
+            original = OriginalRequest.of(request, uri);
+        } catch (OriginalRequest.Ambiguous e) {
+            return Uni.createFrom().failure(new KeyplaneException(400, "ambiguous_original_request",
+                    "The original method or URI headers disagree (a client may have sent one of them)"));
         }
-        var original = OriginalRequest.of(request, uri);
         if (original.segments() == null) {
             return Uni.createFrom().failure(new KeyplaneException(400, "invalid_path",
                     "The original path is malformed or climbs above the root"));

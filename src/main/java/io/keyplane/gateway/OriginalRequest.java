@@ -29,23 +29,32 @@ record OriginalRequest(String method, List<String> segments, String query, Strin
     static final String FORWARDED_FOR = "X-Forwarded-For";
     static final String REAL_IP = "X-Real-IP";
 
-    /** The request's original URI, or null when nothing says it (a gateway set up without the headers). */
+    /**
+     * The request's original URI, or null when nothing says it (a gateway set up without the headers). A gateway
+     * passes on headers it does not set itself (NGINX a client's X-Forwarded-Uri, Traefik a client's
+     * X-Original-URI), so when several sources are present they must agree, else {@link Ambiguous}.
+     */
     static String uriOf(HttpServerRequest request, String suffix) {
-        var uri = request.getHeader(NGINX_URI);
-        if (uri == null) {
-            uri = request.getHeader(TRAEFIK_URI);
+        var envoy = suffix == null ? null : request.query() == null ? suffix : suffix + "?" + request.query();
+        return agreed(agreed(request.getHeader(NGINX_URI), request.getHeader(TRAEFIK_URI)), envoy);
+    }
+
+    /** A client-set header contradicts the one the gateway set: which request was meant cannot be known. */
+    static final class Ambiguous extends RuntimeException {
+        Ambiguous() {
+            super(null, null, false, false);
         }
-        if (uri == null && suffix != null) {
-            uri = request.query() == null ? suffix : suffix + "?" + request.query();
+    }
+
+    private static String agreed(String one, String other) {
+        if (one != null && other != null && !one.equals(other)) {
+            throw new Ambiguous();
         }
-        return uri;
+        return one != null ? one : other;
     }
 
     static OriginalRequest of(HttpServerRequest request, String uri) {
-        var method = request.getHeader(NGINX_METHOD);
-        if (method == null) {
-            method = request.getHeader(TRAEFIK_METHOD);
-        }
+        var method = agreed(request.getHeader(NGINX_METHOD), request.getHeader(TRAEFIK_METHOD));
         if (method == null) {
             method = request.method().name();
         }

@@ -160,6 +160,14 @@ class ForwardAuthTest {
                 .get(fa.url() + "/databases/orders").then().statusCode(403).body("code", is("insufficient_scope"));
         given().header(ForwardAuthRoutes.GATEWAY_KEY_HEADER, fa.gatewayKey()).auth().oauth2(writer.value())
                 .head(fa.url() + "/databases/orders").then().statusCode(403);
+        // a client's header beside the gateway's: which request was meant cannot be known
+        fa.nginx("GET", "/databases/orders", "10.0.0.1").header("X-Forwarded-Uri", "/public")
+                .auth().oauth2(writer.value()).get(fa.url()).then().statusCode(400).body("code", is("ambiguous_original_request"));
+        given().header(ForwardAuthRoutes.GATEWAY_KEY_HEADER, fa.gatewayKey()).header("X-Forwarded-Method", "POST")
+                .header("X-Original-Method", "GET").header("X-Forwarded-Uri", "/databases/orders")
+                .auth().oauth2(writer.value()).get(fa.url()).then().statusCode(400).body("code", is("ambiguous_original_request"));
+        given().header(ForwardAuthRoutes.GATEWAY_KEY_HEADER, fa.gatewayKey()).header("X-Original-URI", "/public")
+                .auth().oauth2(writer.value()).post(fa.url() + "/databases/orders").then().statusCode(400);
         // no original request at all: the gateway is set up wrong
         given().header(ForwardAuthRoutes.GATEWAY_KEY_HEADER, fa.gatewayKey()).auth().oauth2(writer.value())
                 .get(fa.url()).then().statusCode(400).body("code", is("original_request_unknown"));
