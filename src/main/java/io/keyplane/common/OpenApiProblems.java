@@ -70,7 +70,9 @@ public class OpenApiProblems implements OASFilter {
     }
 
     private void document(Operation op) {
-        op.setSecurity(List.of(OASFactory.createSecurityRequirement().addScheme("bearer")));
+        if (op.getSecurity() == null || op.getSecurity().isEmpty()) { // a filter before may have said more
+            op.setSecurity(List.of(OASFactory.createSecurityRequirement().addScheme("bearer")));
+        }
         var responses = op.getResponses() == null ? OASFactory.createAPIResponses() : op.getResponses();
         COMMON.forEach((status, description) -> addProblem(responses, status, description));
         if (op.getRequestBody() != null) {

@@ -61,16 +61,16 @@ public final class PolicyDtos {
             @Size(min = 1, max = 200) @PlainText String name,
             @Size(min = 1, max = MAX_RULES) List<@NotNull @Valid Rule> rules,
             @Pattern(regexp = KEY_SOURCE, message = "must be authorization, header:<name> or query:<name>")
-            @Schema(maxLength = 140, pattern = KEY_SOURCE) String keySource) {
+            @Schema(maxLength = 140, pattern = KEY_SOURCE, example = "authorization") String keySource) {
     }
 
     @Schema(name = "ForwardAuthPolicy")
     public record PolicyResponse(
             UUID id,
             UUID workspaceId,
-            @Schema(maxLength = 200) String name,
+            @Schema(maxLength = 200, pattern = PlainText.PATTERN) String name,
             @Size(max = MAX_RULES) List<Rule> rules,
-            @Schema(maxLength = 140, pattern = KEY_SOURCE) String keySource,
+            @Schema(maxLength = 140, pattern = KEY_SOURCE, example = "authorization") String keySource,
             @Schema(description = "Acting service account id, or `operator`", maxLength = 36) String createdBy,
             Instant createdAt,
             Instant updatedAt) {

@@ -249,6 +249,23 @@ class ForwardAuthTest {
         fa.nginx("GET", "/databases/a", "10.0.0.1").auth().oauth2(key.value()).get(fa.url()).then().statusCode(404);
     }
 
+    @Test
+    void theOpenApiDocumentDescribesEveryMethodOfBothPaths() {
+        var doc = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        for (var path : List.of("'/api/v1/forward-auth/{policyId}'", "'/api/v1/forward-auth/{policyId}/{originalPath}'")) {
+            for (var method : List.of("get", "post", "put", "patch", "delete")) {
+                var op = "paths." + path + "." + method;
+                assertThat(doc.getString(op + ".security[0].gatewayKey"), is("[]"));
+                assertThat(doc.getString(op + ".responses.'200'.headers.X-Keyplane-Key-Id.schema.format"), is("uuid"));
+                for (var status : List.of("401", "403", "404", "429")) {
+                    assertThat(doc.getString(op + ".responses.'" + status + "'.content.'application/problem+json'"),
+                            notNullValue());
+                }
+            }
+        }
+        assertThat(doc.getString("components.securitySchemes.gatewayKey.name"), is("X-Keyplane-Gateway-Key"));
+    }
+
     private JsonPath usage(String keyId) {
         return given().auth().oauth2(fa.ws().ownerKey()).get(fa.ws().path("/api-keys/" + keyId + "/usage"))
                 .then().statusCode(200).extract().jsonPath();
