@@ -10,14 +10,18 @@ import jakarta.persistence.LockModeType;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.PageRequest;
 import io.keyplane.common.Where;
+import io.keyplane.scope.ScopeHolders;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Every management query names the workspace: another workspace's policy is simply not found. */
+/**
+ * Every management query names the workspace: another workspace's policy is simply not found. A scope a rule
+ * requires counts as in use, so it cannot be deleted from under the policy.
+ */
 @ApplicationScoped
-public class PolicyRepository implements PanacheRepositoryBase<ForwardAuthPolicy, UUID> {
+public class PolicyRepository implements PanacheRepositoryBase<ForwardAuthPolicy, UUID>, ScopeHolders {
 
     /** What the hot path needs of a policy, read straight on the reactive pool like a key's facts. */
     record Stored(UUID workspaceId, String rules, String keySource) {
@@ -38,6 +42,16 @@ public class PolicyRepository implements PanacheRepositoryBase<ForwardAuthPolicy
     Uni<List<ForwardAuthPolicy>> list(UUID workspaceId, PageRequest page) {
         return Where.of("workspaceId = :ws", "ws", workspaceId)
                 .newestFirst(this, page, "createdAt", "id", PageRequest::afterUuid);
+    }
+
+    /** In SQL: HQL has no JSON functions. Each policy counts once, however many of its rules require the scope. */
+    @Override
+    public Uni<Long> countGranting(UUID workspaceId, String scope) {
+        return getSession().chain(session -> session.createNativeQuery("""
+                select count(*) from forward_auth_policy p where p.workspace_id = ?1 and exists (
+                    select 1 from jsonb_array_elements(p.rules::jsonb) r, jsonb_array_elements_text(r -> 'scopes') s
+                    where s = ?2)""", Long.class)
+                .setParameter(1, workspaceId).setParameter(2, scope).getSingleResult());
     }
 
     /** The policy, or null when there is none with this id. */

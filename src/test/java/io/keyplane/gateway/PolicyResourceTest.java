@@ -106,6 +106,16 @@ class PolicyResourceTest {
     }
 
     @Test
+    void aScopeARuleRequiresCannotBeDeleted() {
+        var id = create(ws.ownerKey(), Map.of("name", "x", "rules", List.of(rule("GET", "/a", List.of()),
+                rule("GET", "/b", List.of("database:read"))))).statusCode(201).extract().<String>path("id");
+        given().auth().oauth2(ws.ownerKey()).delete(ws.path("/scopes/database:read")).then().statusCode(409)
+                .body("code", is("scope_in_use"));
+        given().auth().oauth2(ws.ownerKey()).delete(ws.path("/forward-auth-policies/" + id)).then().statusCode(204);
+        given().auth().oauth2(ws.ownerKey()).delete(ws.path("/scopes/database:read")).then().statusCode(204);
+    }
+
+    @Test
     void theScopesGuardReadAndWrite() {
         var reader = ws.createKey("reader", "service", List.of("forward_auth:read")).getString("key");
         var keysOnly = ws.createKey("keys", "service", List.of("keys:write")).getString("key");

@@ -27,7 +27,8 @@ import io.restassured.specification.RequestSpecification;
 class ScopeResourceTest {
 
     static final List<String> BUILT_INS = List.of("workspace:admin", "keys:read", "keys:write", "keys:verify",
-            "service_accounts:read", "service_accounts:write", "scopes:write", "audit:read");
+            "service_accounts:read", "service_accounts:write", "scopes:write", "audit:read", "forward_auth:read",
+            "forward_auth:write");
 
     TestWorkspace ws;
 
@@ -39,7 +40,7 @@ class ScopeResourceTest {
     // --- list ---
 
     @Test
-    void listShowsTheEightBuiltInsFirstThenCustomScopesByName() {
+    void listShowsTheBuiltInsFirstThenCustomScopesByName() {
         createScope("storage:write", "Write blobs");
         createScope("database:read", "Read rows");
 
@@ -48,15 +49,15 @@ class ScopeResourceTest {
         expectedNames.add("storage:write");
         as(ws.ownerKey()).when().get(ws.path("/scopes"))
                 .then().statusCode(200).contentType(ContentType.JSON)
-                .body("$", hasSize(10))
+                .body("$", hasSize(BUILT_INS.size() + 2))
                 .body("name", is(expectedNames))
-                .body("built_in", is(List.of(true, true, true, true, true, true, true, true, false, false)))
+                .body("built_in", is(List.of(true, true, true, true, true, true, true, true, true, true, false, false)))
                 .body("[0].description", is("Everything in the workspace (implies every other scope)"))
-                .body("[8].name", is("database:read"))
-                .body("[8].description", is("Read rows"))
-                .body("[8].created_at", matchesPattern("\\d{4}-\\d\\d-\\d\\dT.*Z"))
-                .body("[9].name", is("storage:write"))
-                .body("[9].description", is("Write blobs"));
+                .body("[10].name", is("database:read"))
+                .body("[10].description", is("Read rows"))
+                .body("[10].created_at", matchesPattern("\\d{4}-\\d\\d-\\d\\dT.*Z"))
+                .body("[11].name", is("storage:write"))
+                .body("[11].description", is("Write blobs"));
     }
 
     @Test
@@ -74,7 +75,7 @@ class ScopeResourceTest {
         var account = createAccount(ws, List.of("billing:read"));
         var key = createServiceKey(ws, account);
         as(key).when().get(ws.path("/scopes"))
-                .then().statusCode(200).body("$", hasSize(9)).body("[8].name", is("billing:read"));
+                .then().statusCode(200).body("$", hasSize(11)).body("[10].name", is("billing:read"));
     }
 
     // --- create ---
@@ -152,7 +153,7 @@ class ScopeResourceTest {
                     .then().statusCode(409).contentType("application/problem+json")
                     .body("code", is("scope_exists"));
         }
-        as(ws.ownerKey()).when().get(ws.path("/scopes")).then().body("$", hasSize(8));
+        as(ws.ownerKey()).when().get(ws.path("/scopes")).then().body("$", hasSize(BUILT_INS.size()));
     }
 
     @Test
@@ -165,7 +166,7 @@ class ScopeResourceTest {
                     .body("errors[0].field", is("name"))
                     .body("errors[0].message", notNullValue());
         }
-        as(ws.ownerKey()).when().get(ws.path("/scopes")).then().body("$", hasSize(8));
+        as(ws.ownerKey()).when().get(ws.path("/scopes")).then().body("$", hasSize(BUILT_INS.size()));
     }
 
     @Test
@@ -201,7 +202,7 @@ class ScopeResourceTest {
                 .then().statusCode(200)
                 .body("name", not(hasItem("database:read")))
                 .body("name", hasItem("database:write"))
-                .body("$", hasSize(9));
+                .body("$", hasSize(BUILT_INS.size() + 1));
         // and it can be made again
         createScope("database:read", "again");
     }
