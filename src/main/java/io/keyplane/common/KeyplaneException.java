@@ -70,9 +70,9 @@ public class KeyplaneException extends RuntimeException {
                 + retryAfterSeconds + " s", null, null, retryAfterSeconds);
     }
 
-    /** 429 with another code than the rate limit's (credits used up, say). */
-    public static KeyplaneException tooManyRequests(String code, String detail, long retryAfterSeconds) {
-        return new KeyplaneException(429, code, detail, null, null, retryAfterSeconds);
+    /** A refusal to retry later: 429 with another code than the rate limit's (credits used up, say), or a 503. */
+    public static KeyplaneException retryLater(int status, String code, String detail, long retryAfterSeconds) {
+        return new KeyplaneException(status, code, detail, null, null, retryAfterSeconds);
     }
 
     /** 503: a dependency (the database's connection pool) cannot take the request now. */

@@ -9,7 +9,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * A ServiceKey sent in a header of its own rather than in {@code Authorization} (a gateway's
  * {@code X-Keyplane-Gateway-Key}): the same {@link KeyCheck} as a bearer token, bound by the key's CIDRs at the
- * given address and counted against it by {@link AuthFailures} the same way. The operator token is not a ServiceKey.
+ * given address. A key that keeps failing is throttled ({@link AuthFailures}), but not the address: gateways of
+ * many workspaces may share one (an ingress controller), and one tenant's broken key must not stop the others.
+ * The operator token is not a ServiceKey.
  */
 @Singleton
 public class ServiceKeyCheck {
@@ -28,10 +30,6 @@ public class ServiceKeyCheck {
      * (401 with the contract's code, 403 {@code ip_not_allowed}, 429, 503), or 403 {@code service_key_required}.
      */
     public Uni<Caller> authenticate(String token, String address) {
-        long addressWait = failures.retryAfter(address);
-        if (addressWait > 0) {
-            return Uni.createFrom().failure(KeyplaneException.rateLimited(addressWait));
-        }
         return keyCheck.authenticate(token, address, rate -> {
         }).map(caller -> {
             if (caller.isOperator() || caller.key().kind() != KeyKind.SERVICE) {
@@ -39,6 +37,6 @@ public class ServiceKeyCheck {
             }
             return caller;
         }).onFailure(CredentialRefused.class)
-                .transform(failure -> failures.counted((CredentialRefused) failure, address).problem());
+                .transform(failure -> failures.counted((CredentialRefused) failure, null).problem());
     }
 }

@@ -21,35 +21,47 @@ record CompiledPolicy(UUID workspaceId, List<Rule> rules, KeySource keySource) {
         return new CompiledPolicy(workspaceId, List.copyOf(compiled), KeySource.parse(keySource));
     }
 
-    /** The first rule for this request, or null: then the request is denied. */
+    /** The first rule for this request, or null: then the request is denied. A GET rule covers HEAD too. */
     Rule match(String method, List<String> segments) {
         for (var rule : rules) {
-            if ((rule.method.equals("*") || rule.method.equals(method)) && matches(rule.glob, 0, segments, 0)) {
+            if (allows(rule.method, method) && matches(rule.glob, segments)) {
                 return rule;
             }
         }
         return null;
     }
 
-    /** {@code *} is one segment, {@code **} any number of them (none included); anything else itself. */
-    private static boolean matches(String[] glob, int g, List<String> path, int p) {
-        while (g < glob.length) {
-            var part = glob[g];
-            if (part.equals("**")) {
-                for (int rest = p; rest <= path.size(); rest++) {
-                    if (matches(glob, g + 1, path, rest)) {
-                        return true;
-                    }
-                }
+    private static boolean allows(String ruleMethod, String method) {
+        return ruleMethod.equals("*") || ruleMethod.equals(method) || (ruleMethod.equals("GET") && method.equals("HEAD"));
+    }
+
+    /**
+     * {@code *} is one segment, {@code **} any number of them (none included); anything else itself. Only the last
+     * {@code **} seen is ever backtracked to, so a match costs at most glob × path steps, whatever the globs.
+     */
+    static boolean matches(String[] glob, List<String> path) {
+        int g = 0;
+        int p = 0;
+        int starG = -1;
+        int starP = -1;
+        while (p < path.size()) {
+            if (g < glob.length && glob[g].equals("**")) {
+                starG = g++;
+                starP = p;
+            } else if (g < glob.length && (glob[g].equals("*") || glob[g].equals(path.get(p)))) {
+                g++;
+                p++;
+            } else if (starG >= 0) {
+                g = starG + 1;
+                p = ++starP;
+            } else {
                 return false;
             }
-            if (p == path.size() || !(part.equals("*") || part.equals(path.get(p)))) {
-                return false;
-            }
-            g++;
-            p++;
         }
-        return p == path.size();
+        while (g < glob.length && glob[g].equals("**")) {
+            g++;
+        }
+        return g == glob.length;
     }
 
     private static String[] segmentsOf(String glob) {

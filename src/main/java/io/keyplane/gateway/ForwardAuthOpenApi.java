@@ -56,14 +56,17 @@ public class ForwardAuthOpenApi implements OASFilter {
         var op = OASFactory.createOperation().addTag(TAG)
                 .operationId("forwardAuth" + method + (envoy ? "Below" : ""))
                 .summary(envoy ? "Ask about a request (Envoy: original path appended)" : "Ask whether a request may pass")
-                .description("Answers every method (HEAD and OPTIONS too) the same way: the method only matters "
-                        + "for Envoy, which sends the original one. The original request is `X-Original-Method` and "
+                .description("Answers every method the same way (HEAD and OPTIONS too, undocumented here): the "
+                        + "method only matters for Envoy, which sends the original one. The original request is `X-Original-Method` and "
                         + "`X-Original-URI` (NGINX), else `X-Forwarded-Method` and `X-Forwarded-Uri` (Traefik), else "
                         + "this call's method and the path after the policy id (Envoy); when several are present "
                         + "they must agree. The end user's key is in `Authorization: Bearer` unless the policy's "
                         + "`key_source` names a header or query parameter. The client address is the last "
-                        + "`X-Forwarded-For` entry, else `X-Real-IP`. Refusals are usage of the key, not audit events.")
+                        + "`X-Forwarded-For` entry. A GET rule covers HEAD. Refusals are usage of the key, not audit "
+                        + "events.")
+                // the end user's key is a Bearer token unless the policy's key_source names a header or parameter
                 .addSecurityRequirement(OASFactory.createSecurityRequirement().addScheme(SCHEME).addScheme("bearer"))
+                .addSecurityRequirement(OASFactory.createSecurityRequirement().addScheme(SCHEME))
                 .addParameter(path("policyId", "The forward-auth policy", OASFactory.createSchema()
                         .addType(SchemaType.STRING).format("uuid").maxLength(36).pattern(UUID_PATTERN)))
                 .addParameter(header(OriginalRequest.NGINX_METHOD, "NGINX: the original method", "^[A-Za-z]{1,20}$", 20))
@@ -71,9 +74,7 @@ public class ForwardAuthOpenApi implements OASFilter {
                 .addParameter(header(OriginalRequest.TRAEFIK_METHOD, "Traefik: the original method", "^[A-Za-z]{1,20}$", 20))
                 .addParameter(header(OriginalRequest.TRAEFIK_URI, "Traefik: the original URI", "^\\S+$", 8192))
                 .addParameter(header(OriginalRequest.FORWARDED_FOR, "The client address is the last entry",
-                        "^[0-9A-Fa-f:., \\[\\]]*$", 1024))
-                .addParameter(header(OriginalRequest.REAL_IP, "The client address when there is no X-Forwarded-For",
-                        "^[0-9A-Fa-f:.\\[\\]]*$", 64));
+                        "^[0-9A-Fa-f:., \\[\\]]*$", 1024));
         if (envoy) {
             op.addParameter(path("originalPath", "Envoy: the original path (it may hold slashes), with its query",
                     OASFactory.createSchema().addType(SchemaType.STRING).maxLength(8192).pattern("^\\S+$")));

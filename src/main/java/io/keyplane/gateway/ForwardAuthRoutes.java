@@ -1,5 +1,6 @@
 package io.keyplane.gateway;
 
+import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -47,11 +48,13 @@ public class ForwardAuthRoutes {
     private final KeyCheck keyCheck;
     private final GatewayAnswers answers;
     private final Counter gatewayKeyRefused;
+    private final Clock clock;
     private final AtomicLong lastLogged = new AtomicLong();
 
     @Inject
     ForwardAuthRoutes(ServiceKeyCheck serviceKeys, PolicyCache policies, KeyCheck keyCheck, GatewayAnswers answers,
-            MeterRegistry registry) {
+            Clock clock, MeterRegistry registry) {
+        this.clock = clock;
         this.serviceKeys = serviceKeys;
         this.policies = policies;
         this.keyCheck = keyCheck;
@@ -87,8 +90,11 @@ public class ForwardAuthRoutes {
         return serviceKeys.authenticate(gatewayKey.trim(), peerAddress)
                 .onFailure(KeyplaneException.class).transform(failure -> {
                     var problem = (KeyplaneException) failure;
-                    return problem.status() == 429 || problem.status() >= 500 ? problem
-                            : gatewayRefused(policyId, peerAddress, problem.code());
+                    if (problem.status() == 429) { // the gateway's own key, not the end user's: not theirs to wait for
+                        return KeyplaneException.retryLater(503, "gateway_key_throttled", "The gateway key is over "
+                                + "its rate limit or failed too often", problem.retryAfterSeconds());
+                    }
+                    return problem.status() >= 500 ? problem : gatewayRefused(policyId, peerAddress, problem.code());
                 })
                 .chain(gateway -> policies.policy(policyId).chain(policy -> {
                     if (policy == null || !policy.workspaceId().equals(gateway.workspaceId())) {
@@ -98,26 +104,22 @@ public class ForwardAuthRoutes {
                         return Uni.createFrom().failure(gatewayRefused(policyId, peerAddress, "insufficient_scope"));
                     }
                     return judge(rc, policy, suffix);
-                }));
+                }))
+                .onFailure(OriginalRequest.Ambiguous.class).transform(ambiguous -> new KeyplaneException(400,
+                        "ambiguous_original_request", "The original request's headers disagree (a client may have sent "
+                                + "one of them), or name the key's query parameter twice"));
     }
 
     /** The end user's request under the policy: the first rule that matches, then the key against it. */
     private Uni<Void> judge(RoutingContext rc, CompiledPolicy policy, String suffix) {
         var request = rc.request();
-        String uri;
-        OriginalRequest original;
-        try {
-            uri = OriginalRequest.uriOf(request, suffix);
-            if (uri == null) {
-                return Uni.createFrom().failure(new KeyplaneException(400, "original_request_unknown",
-                        "The gateway sent no X-Original-URI (NGINX) or X-Forwarded-Uri (Traefik), and no path after "
-                                + "the policy id (Envoy)"));
-            }
-            original = OriginalRequest.of(request, uri);
-        } catch (OriginalRequest.Ambiguous e) {
-            return Uni.createFrom().failure(new KeyplaneException(400, "ambiguous_original_request",
-                    "The original method or URI headers disagree (a client may have sent one of them)"));
+        var uri = OriginalRequest.uriOf(request, suffix);
+        if (uri == null) {
+            return Uni.createFrom().failure(new KeyplaneException(400, "original_request_unknown",
+                    "The gateway sent no X-Original-URI (NGINX) or X-Forwarded-Uri (Traefik), and no path after the "
+                            + "policy id (Envoy)"));
         }
+        var original = OriginalRequest.of(request, uri, suffix != null);
         if (original.segments() == null) {
             return Uni.createFrom().failure(new KeyplaneException(400, "invalid_path",
                     "The original path is malformed or climbs above the root"));
@@ -148,7 +150,7 @@ public class ForwardAuthRoutes {
     /** 401 invalid_gateway_key, counted and logged (at most once a second, without the key). */
     private KeyplaneException gatewayRefused(UUID policyId, String peerAddress, String reason) {
         gatewayKeyRefused.increment();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         long last = lastLogged.get();
         if (now - last >= LOG_EVERY_MILLIS && lastLogged.compareAndSet(last, now)) {
             Log.warnf("Forward-auth for policy %s refused the gateway key from %s: %s", policyId, peerAddress, reason);

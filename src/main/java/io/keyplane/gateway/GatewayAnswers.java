@@ -22,7 +22,7 @@ import io.keyplane.common.Problem;
 import io.keyplane.common.RequestIds;
 import io.keyplane.credential.KeyCheck.Verdict;
 import io.keyplane.credential.Permissions;
-import io.keyplane.credential.RateLimiter;
+import io.keyplane.credential.RateLimitHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -60,7 +60,7 @@ class GatewayAnswers {
 
     void answer(RoutingContext rc, Verdict verdict, CompiledPolicy.Rule rule) {
         if (verdict.rate() != null) {
-            describeRate(rc, verdict.rate());
+            RateLimitHeaders.describe(rc, verdict.rate());
         }
         if (verdict.valid()) {
             allow(rc, verdict);
@@ -76,7 +76,7 @@ class GatewayAnswers {
             case INSUFFICIENT_SCOPE -> KeyplaneException.insufficientScope(
                     Permissions.missing(verdict.key().effectiveScopes(), rule.scopes()));
             case RATE_LIMITED -> KeyplaneException.rateLimited(verdict.rate().retryAfterSeconds(clock.instant()));
-            case USAGE_EXCEEDED -> KeyplaneException.tooManyRequests("usage_exceeded", "The key has too few credits "
+            case USAGE_EXCEEDED -> KeyplaneException.retryLater(429, "usage_exceeded", "The key has too few credits "
                     + "left; Retry-After is the time to the next UTC day, the earliest a refill can come",
                     untilNextUtcDay(clock.instant()));
             case VALID -> throw new IllegalStateException("VALID is allowed");
@@ -137,18 +137,12 @@ class GatewayAnswers {
     /** RFC 6750: no error code when no key came; insufficient_scope names what is missing. */
     private static String challengeOf(KeyplaneException problem) {
         return switch (problem.code()) {
-            case "missing_credentials" -> REALM;
+            case "missing_credentials", "invalid_gateway_key" -> REALM; // the gateway's key is not the user's fault
             case "insufficient_scope" -> REALM + ", error=\"insufficient_scope\", scope=\""
                     + String.join(" ", problem.requiredScopes()) + "\"";
             default -> problem.status() == 401 ? REALM + ", error=\"invalid_token\""
                     : problem.status() == 403 || problem.status() == 429 ? REALM : null;
         };
-    }
-
-    private static void describeRate(RoutingContext rc, RateLimiter.Decision rate) {
-        rc.response().putHeader("RateLimit-Limit", String.valueOf(rate.limit()))
-                .putHeader("RateLimit-Remaining", String.valueOf(rate.remaining()))
-                .putHeader("RateLimit-Reset", String.valueOf(rate.retryAfterSeconds(Instant.now())));
     }
 
     private static long untilNextUtcDay(Instant now) {

@@ -35,21 +35,26 @@ record KeySource(Kind kind, String name) {
         };
     }
 
+    /** The parameter's value; a parameter given twice is {@link OriginalRequest.Ambiguous}, as servers differ on which counts. */
     private static String queryParameter(String query, String name) {
         if (query == null) {
             return null;
         }
+        String found = null;
         for (var pair : query.split("&")) {
             int equals = pair.indexOf('=');
-            if (equals > 0 && pair.regionMatches(0, name, 0, equals) && equals == name.length()) {
+            if (equals == name.length() && pair.startsWith(name)) {
+                if (found != null) {
+                    throw new OriginalRequest.Ambiguous();
+                }
                 try {
-                    return URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+                    found = URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
                 } catch (IllegalArgumentException malformed) {
                     return null;
                 }
             }
         }
-        return null;
+        return found;
     }
 
     private static String blankToNull(String value) {

@@ -7,6 +7,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import io.vertx.core.http.HttpServerRequest;
 
@@ -14,11 +15,13 @@ import io.vertx.core.http.HttpServerRequest;
  * The request a gateway asks about, read from the headers each gateway sends: NGINX {@code X-Original-Method} and
  * {@code X-Original-URI}, Traefik {@code X-Forwarded-Method} and {@code X-Forwarded-Uri}, and Envoy, which sends
  * the original method and appends the original path to the auth URL ({@code suffix}). The client is the last
- * address in {@code X-Forwarded-For} (the one the gateway itself added; earlier ones are the client's say), else
- * {@code X-Real-IP}. These are trusted because a valid gateway key authenticated their sender.
+ * address in {@code X-Forwarded-For} (the one the gateway itself added; earlier ones are the client's say). These
+ * are trusted because a valid gateway key authenticated their sender.
  * <p>
  * {@code segments} is the path normalised before matching: query stripped, percent-decoded once, {@code .} and
- * {@code ..} resolved, empty segments dropped; null when the path is malformed or climbs above the root.
+ * {@code ..} resolved, empty segments dropped; null when the path is malformed, climbs above the root, has more than
+ * {@value #MAX_SEGMENTS} segments, or holds a {@code ;} (path parameters, as in {@code /public/..;/admin}, which
+ * some servers strip and resolve after us) or a {@code \} (a separator to some servers).
  */
 record OriginalRequest(String method, List<String> segments, String query, String clientAddress) {
 
@@ -27,7 +30,7 @@ record OriginalRequest(String method, List<String> segments, String query, Strin
     static final String TRAEFIK_METHOD = "X-Forwarded-Method";
     static final String TRAEFIK_URI = "X-Forwarded-Uri";
     static final String FORWARDED_FOR = "X-Forwarded-For";
-    static final String REAL_IP = "X-Real-IP";
+    static final int MAX_SEGMENTS = 128;
 
     /**
      * The request's original URI, or null when nothing says it (a gateway set up without the headers). A gateway
@@ -53,10 +56,11 @@ record OriginalRequest(String method, List<String> segments, String query, Strin
         return one != null ? one : other;
     }
 
-    static OriginalRequest of(HttpServerRequest request, String uri) {
-        var method = agreed(request.getHeader(NGINX_METHOD), request.getHeader(TRAEFIK_METHOD));
-        if (method == null) {
-            method = request.method().name();
+    /** {@code envoy}: the call itself is the original request's method (Envoy's ext_authz sends it). */
+    static OriginalRequest of(HttpServerRequest request, String uri, boolean envoy) {
+        var method = agreed(upperCase(request.getHeader(NGINX_METHOD)), upperCase(request.getHeader(TRAEFIK_METHOD)));
+        if (envoy || method == null) {
+            method = agreed(method, request.method().name());
         }
         int queryAt = indexOfAny(uri, '?', '#');
         var rawPath = queryAt < 0 ? uri : uri.substring(0, queryAt);
@@ -65,8 +69,7 @@ record OriginalRequest(String method, List<String> segments, String query, Strin
             int fragment = uri.indexOf('#', queryAt);
             query = fragment < 0 ? uri.substring(queryAt + 1) : uri.substring(queryAt + 1, fragment);
         }
-        return new OriginalRequest(method.trim().toUpperCase(java.util.Locale.ROOT), normalise(rawPath), query,
-                clientAddressOf(request));
+        return new OriginalRequest(method, normalise(rawPath), query, clientAddressOf(request));
     }
 
     /** The normalised path as text, for usage records; null when it could not be normalised. */
@@ -92,6 +95,9 @@ record OriginalRequest(String method, List<String> segments, String query, Strin
             if (segment.isEmpty() || segment.equals(".")) {
                 continue;
             }
+            if (segment.indexOf(';') >= 0 || segment.indexOf('\\') >= 0) {
+                return null;
+            }
             if (segment.equals("..")) {
                 if (segments.isEmpty()) {
                     return null; // escapes the root
@@ -99,6 +105,9 @@ record OriginalRequest(String method, List<String> segments, String query, Strin
                 segments.remove(segments.size() - 1);
             } else {
                 segments.add(segment);
+            }
+            if (segments.size() > MAX_SEGMENTS) {
+                return null;
             }
         }
         return segments;
@@ -155,8 +164,11 @@ record OriginalRequest(String method, List<String> segments, String query, Strin
                 return last;
             }
         }
-        var real = request.getHeader(REAL_IP);
-        return real == null || real.isBlank() ? null : real.trim();
+        return null; // then a key with CIDRs is refused
+    }
+
+    private static String upperCase(String method) {
+        return method == null ? null : method.trim().toUpperCase(Locale.ROOT);
     }
 
     private static int indexOfAny(String s, char a, char b) {

@@ -32,6 +32,8 @@ class PolicyCache implements KeyChanges.Follower {
 
     static final String TOPIC = "forward_auth_policy";
     private static final Duration DATABASE_TIMEOUT = Duration.ofSeconds(2);
+    /** With a cached policy to fall back on (while not listening), a slow database is given less, as keys are. */
+    private static final Duration DATABASE_TIMEOUT_WITH_CACHED = Duration.ofMillis(500);
     private static final TypeReference<List<PolicyDtos.Rule>> RULES = new TypeReference<>() {
     };
 
@@ -65,7 +67,7 @@ class PolicyCache implements KeyChanges.Follower {
             return Uni.createFrom().item(cached);
         }
         long started = generation.get();
-        return repository.findStored(id).ifNoItem().after(DATABASE_TIMEOUT).fail()
+        return repository.findStored(id).ifNoItem().after(cached != null ? DATABASE_TIMEOUT_WITH_CACHED : DATABASE_TIMEOUT).fail()
                 .map(stored -> stored == null ? null : compile(stored))
                 .invoke(policy -> remember(id, policy, started))
                 .onFailure(DatabaseOutage::is).recoverWithUni(failure -> cached != null ? Uni.createFrom().item(cached)

@@ -2,9 +2,12 @@ package io.keyplane.gateway;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -103,6 +106,9 @@ public class PolicyService {
                 return Uni.createFrom().failure(KeyplaneException.validation(field, "must not be null"));
             }
         }
+        if (body.name() != null && body.name().isBlank()) {
+            return Uni.createFrom().failure(KeyplaneException.validation("name", "must not be blank"));
+        }
         requireEndUserSource(body.keySource());
         var rules = body.rules() == null ? null : normalised(body.rules());
         Uni<Void> valid = rules == null ? Uni.createFrom().voidItem() : validateScopes(workspaceId, rules);
@@ -155,11 +161,19 @@ public class PolicyService {
         };
     }
 
-    /** The gateway's own key travels in its header: an end user's key cannot be read from there. */
+    /** Headers forward-auth reads for something else: the gateway's key, the original request, the client. */
+    private static final Set<String> RESERVED_HEADERS = Set.of(ForwardAuthRoutes.GATEWAY_KEY_HEADER, "Authorization",
+            OriginalRequest.NGINX_METHOD, OriginalRequest.NGINX_URI, OriginalRequest.TRAEFIK_METHOD,
+            OriginalRequest.TRAEFIK_URI, OriginalRequest.FORWARDED_FOR).stream()
+            .map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+
+    /** An end user's key cannot come from a header forward-auth reads for something else (use authorization). */
     private static void requireEndUserSource(String keySource) {
-        if (keySource != null && keySource.equalsIgnoreCase("header:" + ForwardAuthRoutes.GATEWAY_KEY_HEADER)) {
+        if (keySource != null && keySource.startsWith("header:")
+                && RESERVED_HEADERS.contains(keySource.substring(7).toLowerCase(Locale.ROOT))) {
             throw KeyplaneException.unprocessable("unprocessable", "key_source",
-                    "The gateway key's header cannot carry the end user's key");
+                    "Forward-auth reads " + keySource.substring(7) + " for something else; for a Bearer token in "
+                            + "Authorization, use authorization");
         }
     }
 
@@ -168,7 +182,7 @@ public class PolicyService {
         var result = new ArrayList<Rule>(rules.size());
         for (var rule : rules) {
             result.add(new Rule(rule.method().toUpperCase(Locale.ROOT), rule.path(),
-                    List.copyOf(new java.util.LinkedHashSet<>(rule.scopes()))));
+                    List.copyOf(new LinkedHashSet<>(rule.scopes()))));
         }
         return result;
     }

@@ -81,8 +81,7 @@ public class ScopeService {
                 .call(scope -> usage(workspaceId, name).invoke(uses -> {
                     if (uses > 0) {
                         throw KeyplaneException.conflict("scope_in_use",
-                                "Scope " + name + " is still granted to " + uses + " service account(s) or key(s), or "
-                                        + "required by forward-auth policies");
+                                "Scope " + name + " is still granted or required: " + uses + " record(s) use it");
                     }
                 }))
                 .call(scopes::delete)

@@ -94,7 +94,20 @@ class ForwardAuthTest {
         fa.nginx("GET", "/public", "10.0.0.1").auth().oauth2(fa.ws().ownerKey()).get(fa.url()).then().statusCode(401)
                 .body("code", is("kind_not_allowed"));
 
-        // refusals of end users' keys are usage, not access.denied events
+        var account = given().auth().oauth2(fa.ws().ownerKey()).contentType(ContentType.JSON)
+                .body(Map.of("name", "disabled", "scopes", List.of())).post(fa.ws().path("/service-accounts"))
+                .then().statusCode(201).extract().<String>path("id");
+        var ofDisabled = fa.key(List.of(), "service_account_id", account);
+        given().auth().oauth2(fa.ws().ownerKey()).contentType(ContentType.JSON).body(Map.of("status", "disabled"))
+                .patch(fa.ws().path("/service-accounts/" + account)).then().statusCode(200);
+        fa.nginx("GET", "/public", "10.0.0.1").auth().oauth2(ofDisabled.value()).get(fa.url()).then().statusCode(401)
+                .body("code", is("service_account_disabled"));
+
+        // refusals of end users' keys are usage (with the original request), not access.denied events
+        await().atMost(Duration.ofSeconds(10)).until(() -> !usage(revoked.id()).getList("$").isEmpty());
+        assertThat(usage(revoked.id()).getString("[0].code"), is("REVOKED"));
+        assertThat(usage(revoked.id()).getString("[0].outcome"), is("denied"));
+        assertThat(usage(revoked.id()).getString("[0].path"), is("/public"));
         var denied = TestDatabase.query("select count(*) as n from audit_event where workspace_id = ?::uuid "
                 + "and action = 'access.denied'", fa.ws().id());
         assertThat(((Number) denied.get(0).get("n")).intValue(), is(0));
@@ -168,6 +181,10 @@ class ForwardAuthTest {
                 .auth().oauth2(writer.value()).get(fa.url()).then().statusCode(400).body("code", is("ambiguous_original_request"));
         given().header(ForwardAuthRoutes.GATEWAY_KEY_HEADER, fa.gatewayKey()).header("X-Original-URI", "/public")
                 .auth().oauth2(writer.value()).post(fa.url() + "/databases/orders").then().statusCode(400);
+        // Envoy sends the original method itself: a header that says otherwise came from the client
+        given().header(ForwardAuthRoutes.GATEWAY_KEY_HEADER, fa.gatewayKey()).header("X-Original-Method", "GET")
+                .auth().oauth2(writer.value()).delete(fa.url() + "/databases/orders").then().statusCode(400)
+                .body("code", is("ambiguous_original_request"));
         // no original request at all: the gateway is set up wrong
         given().header(ForwardAuthRoutes.GATEWAY_KEY_HEADER, fa.gatewayKey()).auth().oauth2(writer.value())
                 .get(fa.url()).then().statusCode(400).body("code", is("original_request_unknown"));
@@ -213,7 +230,8 @@ class ForwardAuthTest {
                     .auth().oauth2(key.value()).get(fa.url()).then().statusCode(401).body("code", is("invalid_gateway_key"));
         }
         given().header(ForwardAuthRoutes.GATEWAY_KEY_HEADER, TestWorkspace.OPERATOR).header("X-Original-URI", "/public")
-                .auth().oauth2(key.value()).get(fa.url()).then().statusCode(401).body("code", is("invalid_gateway_key"));
+                .auth().oauth2(key.value()).get(fa.url()).then().statusCode(401).body("code", is("invalid_gateway_key"))
+                .header("WWW-Authenticate", "Bearer realm=\"keyplane\""); // not the end user's key's fault
 
         // tenant isolation: another workspace's gateway does not see this policy, nor pass this workspace's keys
         var other = ForwardAuth.create();
@@ -226,6 +244,33 @@ class ForwardAuthTest {
                 .get(ForwardAuthRoutes.PATH_PREFIX + java.util.UUID.randomUUID()).then().statusCode(404);
         fa.nginx("GET", "/public", "10.0.0.1").auth().oauth2(key.value())
                 .get(ForwardAuthRoutes.PATH_PREFIX + "not-a-uuid").then().statusCode(404);
+    }
+
+    @Test
+    void theGatewayKeysCidrsHoldAtTheTcpPeerWhateverTheHeadersSay() {
+        var key = fa.key(List.of());
+        var elsewhere = fa.ws().createKey(Map.of("name", "gw", "kind", "service", "scopes", List.of("keys:verify"),
+                "allowed_cidrs", List.of("10.0.0.0/8"))).getString("key");
+        given().header(ForwardAuthRoutes.GATEWAY_KEY_HEADER, elsewhere).header("X-Original-URI", "/public")
+                .header("X-Forwarded-For", "10.1.1.1").auth().oauth2(key.value()).get(fa.url()).then().statusCode(401)
+                .body("code", is("invalid_gateway_key"));
+        var here = fa.ws().createKey(Map.of("name", "gw", "kind", "service", "scopes", List.of("keys:verify"),
+                "allowed_cidrs", List.of("127.0.0.1/32", "::1/128"))).getString("key");
+        given().header(ForwardAuthRoutes.GATEWAY_KEY_HEADER, here).header("X-Original-URI", "/public")
+                .header("X-Forwarded-For", "203.0.113.1").auth().oauth2(key.value()).get(fa.url()).then().statusCode(200);
+    }
+
+    @Test
+    void aThrottledGatewayKeyIs503NotTheEndUsersRateLimit() {
+        var key = fa.key(List.of());
+        var gateway = fa.ws().createKey(Map.of("name", "gw", "kind", "service", "scopes", List.of("keys:verify"),
+                "rate_limit", Map.of("limit", 1, "window_seconds", 60))).getString("key");
+        given().header(ForwardAuthRoutes.GATEWAY_KEY_HEADER, gateway).header("X-Original-URI", "/public")
+                .auth().oauth2(key.value()).get(fa.url()).then().statusCode(200);
+        var refused = given().header(ForwardAuthRoutes.GATEWAY_KEY_HEADER, gateway).header("X-Original-URI", "/public")
+                .auth().oauth2(key.value()).get(fa.url()).then().statusCode(503).body("code", is("gateway_key_throttled"))
+                .extract();
+        assertThat(Integer.parseInt(refused.header("Retry-After")) > 0, is(true));
     }
 
     @Test

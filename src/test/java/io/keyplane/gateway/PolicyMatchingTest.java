@@ -55,9 +55,31 @@ class PolicyMatchingTest {
 
     @Test
     void pathsThatEscapeTheRootOrAreMalformedAreRefused() {
-        for (var bad : List.of("/..", "/a/../..", "/%2e%2e/etc", "/a/%zz", "/a/%", "/a%00b", "/a%0Ab", "/%C3", "relative/x")) {
+        for (var bad : List.of("/..", "/a/../..", "/%2e%2e/etc", "/a/%zz", "/a/%", "/a%00b", "/a%0Ab", "/%C3", "relative/x",
+                "/public/..;/admin", "/a;v=1/b", "/a/%3B", "/a\\b", "/a%5Cb", "/a".repeat(OriginalRequest.MAX_SEGMENTS + 1))) {
             assertThat(bad, OriginalRequest.normalise(bad), nullValue());
         }
+        assertThat(OriginalRequest.normalise("/a".repeat(OriginalRequest.MAX_SEGMENTS)).size(), is(OriginalRequest.MAX_SEGMENTS));
+    }
+
+    @Test
+    void manyDoubleStarsMatchInLinearSteps() {
+        // backtracking into every ** would take ~128^6 steps here; one backtrack point takes glob x path
+        var glob = "/**/**/**/**/**/**/z".substring(1).split("/");
+        var path = java.util.Collections.nCopies(OriginalRequest.MAX_SEGMENTS, "a");
+        assertThat(CompiledPolicy.matches(glob, path), is(false));
+        var withZ = new java.util.ArrayList<>(path);
+        withZ.set(withZ.size() - 1, "z");
+        assertThat(CompiledPolicy.matches(glob, withZ), is(true));
+        assertThat(CompiledPolicy.matches("a/**/b/*/c".split("/"), List.of("a", "x", "b", "y", "b", "q", "c")), is(true));
+        assertThat(CompiledPolicy.matches("a/**/b/*/c".split("/"), List.of("a", "b", "q", "q", "c")), is(false));
+        assertThat(CompiledPolicy.matches("**".split("/"), List.of()), is(true));
+    }
+
+    @Test
+    void aGetRuleCoversHead() {
+        assertThat(scopesFor("HEAD", "/databases/a"), is("database:read"));
+        assertThat(scopesFor("HEAD", "/"), is(""));
     }
 
     @Test
@@ -80,5 +102,7 @@ class PolicyMatchingTest {
         assertThat(query.read(null, "a=1&api_key=kp_live_x%5Fy&b=2"), is("kp_live_x_y"));
         assertThat(query.read(null, "api_keyx=1&xapi_key=2"), nullValue());
         assertThat(query.read(null, null), nullValue());
+        org.junit.jupiter.api.Assertions.assertThrows(OriginalRequest.Ambiguous.class,
+                () -> query.read(null, "api_key=kp_1&api_key=kp_2"));
     }
 }

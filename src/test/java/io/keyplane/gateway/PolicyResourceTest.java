@@ -96,10 +96,16 @@ class PolicyResourceTest {
                 .statusCode(400).body("errors[0].field", is("key_source"));
         create(ws.ownerKey(), Map.of("name", "x", "key_source", "header:x-keyplane-gateway-key",
                 "rules", List.of(rule("GET", "/", List.of())))).statusCode(422).body("code", is("unprocessable"));
+        for (var reserved : List.of("header:Authorization", "header:x-original-uri", "header:X-Forwarded-For")) {
+            create(ws.ownerKey(), Map.of("name", "x", "key_source", reserved, "rules", List.of(rule("GET", "/", List.of()))))
+                    .statusCode(422).body("errors[0].field", is("key_source"));
+        }
         create(ws.ownerKey(), Map.of("name", "x", "rules", List.of(rule("GET", "/", List.of())), "extra", 1))
                 .statusCode(400);
         var id = create(ws.ownerKey(), Map.of("name", "x", "rules", List.of(rule("GET", "/", List.of()))))
                 .statusCode(201).extract().path("id");
+        given().auth().oauth2(ws.ownerKey()).contentType(ContentType.JSON).body("{\"name\": \"  \"}")
+                .patch(ws.path("/forward-auth-policies/" + id)).then().statusCode(400).body("errors[0].field", is("name"));
         given().auth().oauth2(ws.ownerKey()).contentType(ContentType.JSON).body("{\"rules\": null}")
                 .patch(ws.path("/forward-auth-policies/" + id)).then().statusCode(400).body("errors[0].field", is("rules"));
         assertThat(TestDatabase.query("select id from forward_auth_policy where workspace_id = ?::uuid", ws.id()).size(), is(1));
