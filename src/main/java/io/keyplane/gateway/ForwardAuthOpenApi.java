@@ -100,6 +100,9 @@ public class ForwardAuthOpenApi implements OASFilter {
         responses.addAPIResponse("404", problem("`not_found`: no such policy in the gateway key's workspace"));
         responses.addAPIResponse("429", problem("`rate_limited` (the key's rate limit) or `usage_exceeded` (its "
                 + "credits; Retry-After is the time to the next UTC day), with `Retry-After`"));
+        responses.addAPIResponse("503", problem("`service_unavailable` (the database cannot be reached) or "
+                + "`gateway_key_throttled` (the gateway key is over its own rate limit or failed too often), with "
+                + "`Retry-After`"));
         return op.responses(responses);
     }
 

@@ -149,6 +149,17 @@ class ReplicasIT {
                 () -> owner(a).body(Map.of("scopes", List.of("data:read"))).patch(path("/api-keys/" + narrowed.getString("id")))
                         .then().statusCode(200), "INSUFFICIENT_SCOPE");
 
+        // a forward-auth policy B has cached: a change of its rules on A
+        var policy = owner(a).body(Map.of("name", "api", "rules", List.of(Map.of("method", "*", "path", "/**",
+                "scopes", List.of())))).post(path("/forward-auth-policies")).then().statusCode(201).extract().<String>path("id");
+        var user = createKey(Map.of("name", "user", "scopes", List.of("data:read"))).getString("key");
+        propagates(() -> {
+            int status = on(b).header("X-Keyplane-Gateway-Key", verifier).header("X-Original-URI", "/orders")
+                    .auth().oauth2(user).get("/api/v1/forward-auth/" + policy).then().extract().statusCode();
+            return status == 200 ? "VALID" : String.valueOf(status);
+        }, () -> owner(a).body(Map.of("rules", List.of(Map.of("method", "*", "path", "/**", "scopes",
+                List.of("data:write"))))).patch(path("/forward-auth-policies/" + policy)).then().statusCode(200), "403");
+
         var other = on(a).auth().oauth2(OPERATOR).contentType(ContentType.JSON).body(Map.of("name", "doomed"))
                 .post("/api/v1/workspaces").then().statusCode(201).extract().jsonPath();
         var doomedKey = on(a).auth().oauth2(other.getString("bootstrap.key")).contentType(ContentType.JSON)
