@@ -40,6 +40,7 @@ public class ApiKey {
     public String[] scopes;
     public Instant expiresAt;
     public Instant lastUsedAt;
+    public Instant lastDeniedAt;
     public Integer rateLimit;
     public Integer rateWindowSeconds;
     public String[] allowedCidrs;

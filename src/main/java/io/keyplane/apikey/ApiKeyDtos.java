@@ -105,7 +105,10 @@ public final class ApiKeyDtos {
             @Schema(enumeration = { "active", "paused", "expired", "revoked" }) String status,
             @Size(max = 100) List<@Size(max = Permissions.MAX_NAME_LENGTH) String> scopes,
             @Schema(nullable = true, maxLength = 35, format = "date-time") Instant expiresAt,
-            @Schema(nullable = true, maxLength = 35, format = "date-time") Instant lastUsedAt,
+            @Schema(nullable = true, maxLength = 35, format = "date-time",
+                    description = "The last valid or successful use") Instant lastUsedAt,
+            @Schema(nullable = true, maxLength = 35, format = "date-time",
+                    description = "The last denied attempt (revoked, out of scope, rate limited, ...)") Instant lastDeniedAt,
             @Schema(nullable = true) RateLimit rateLimit,
             @Size(max = 100) List<@Size(max = Cidr.MAX_LENGTH) String> allowedCidrs,
             @JsonRawValue @Schema(type = SchemaType.OBJECT, description = "Caller's metadata, at most 4 KiB") String meta,
@@ -127,7 +130,7 @@ public final class ApiKeyDtos {
 
         static ApiKeyResponse from(ApiKey k, Instant now, String plainKey) {
             return new ApiKeyResponse(k.id, k.workspaceId, k.serviceAccountId, k.name, k.kind, k.keyPrefix, k.statusAt(now),
-                    k.scopeList(), k.expiresAt, k.lastUsedAt, RateLimit.of(k.rateLimit, k.rateWindowSeconds),
+                    k.scopeList(), k.expiresAt, k.lastUsedAt, k.lastDeniedAt, RateLimit.of(k.rateLimit, k.rateWindowSeconds),
                     List.of(k.allowedCidrs), k.meta, k.rotatedFrom, k.replacedBy, k.createdBy, k.createdAt, k.updatedAt,
                     k.revokedAt, Credits.of(k, now), plainKey);
         }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import io.keyplane.credential.Cidr;
 import io.keyplane.apikey.ApiKeyDtos.RateLimit;
@@ -16,7 +17,27 @@ import io.keyplane.common.KeyplaneException;
 /** Checks and normalisation of key attributes shared by create and update; 400 for bad form, 422 for bad sense. */
 final class ApiKeyInputs {
 
+    /** A list filter's age: whole hours or days (API.md section 9). */
+    static final String AGE = "^[0-9]+[hd]$";
+    private static final Pattern AGE_FORMAT = Pattern.compile("[0-9]{1,9}[hd]");
+
     private ApiKeyInputs() {
+    }
+
+    /** {@code 12h} or {@code 90d} as a duration; null for null; 400 for anything else or beyond 100 years. */
+    static Duration age(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        if (!AGE_FORMAT.matcher(value).matches()) {
+            throw KeyplaneException.validation(field, "must be whole hours or days, like 12h or 90d");
+        }
+        long amount = Long.parseLong(value.substring(0, value.length() - 1));
+        var age = value.endsWith("h") ? Duration.ofHours(amount) : Duration.ofDays(amount);
+        if (age.compareTo(Duration.ofDays(ApiKeyDtos.MAX_EXPIRY_DAYS)) > 0) {
+            throw KeyplaneException.validation(field, "must be within 100 years");
+        }
+        return age;
     }
 
     static Instant expiry(Instant expiresAt, Integer expiresInDays, Instant now) {
@@ -28,6 +49,17 @@ final class ApiKeyInputs {
         }
         requireFuture(expiresAt, now);
         return expiresAt;
+    }
+
+    /**
+     * 422 lifetime_exceeded when the workspace bounds how long keys live ({@code maxDays}, null: no bound) and a
+     * key created at {@code createdAt} would never expire or outlive it.
+     */
+    static void requireLifetime(Instant expiresAt, Instant createdAt, Integer maxDays) {
+        if (maxDays != null && (expiresAt == null || expiresAt.isAfter(createdAt.plus(Duration.ofDays(maxDays))))) {
+            throw KeyplaneException.unprocessable("lifetime_exceeded", "expires_at", "This workspace's keys live at "
+                    + "most " + maxDays + " days (max_key_lifetime_days): give an expiry within that");
+        }
     }
 
     static void requireFuture(Instant expiresAt, Instant now) {

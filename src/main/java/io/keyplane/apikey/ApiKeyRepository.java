@@ -1,5 +1,6 @@
 package io.keyplane.apikey;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -19,8 +20,13 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID>, ScopeHolders {
 
-    /** Exact filters; {@code status} is the computed one (API.md 4.1). Nulls do not filter. */
-    public record Filter(String status, KeyKind kind, UUID serviceAccountId) {
+    /**
+     * Exact filters; {@code status} is the computed one (API.md 4.1). {@code expiringWithin}: keys that have not
+     * expired but will within it; {@code unusedFor}: keys with no valid use for that long (a key never used counts
+     * from its creation). Nulls do not filter.
+     */
+    public record Filter(String status, KeyKind kind, UUID serviceAccountId, Duration expiringWithin,
+            Duration unusedFor) {
     }
 
     Uni<ApiKey> findInWorkspace(UUID workspaceId, UUID id, LockModeType lock) {
@@ -33,6 +39,13 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID>, Sc
         var where = Where.of("workspaceId = :ws", "ws", workspaceId)
                 .andIfPresent("kind = :kind", "kind", filter.kind())
                 .andIfPresent("serviceAccountId = :sa", "sa", filter.serviceAccountId());
+        if (filter.expiringWithin() != null) {
+            where.and("expiresAt > :now and expiresAt <= :expiringBy", "now", now)
+                    .param("expiringBy", now.plus(filter.expiringWithin()));
+        }
+        if (filter.unusedFor() != null) {
+            where.and("coalesce(lastUsedAt, createdAt) <= :unusedSince", "unusedSince", now.minus(filter.unusedFor()));
+        }
         if (filter.status() != null) {
             switch (filter.status()) {
                 case ApiKey.REVOKED -> where.and("status = 'revoked'");
@@ -48,6 +61,16 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID>, Sc
     Uni<List<ApiKey>> liveOfAccount(UUID serviceAccountId) {
         return find("serviceAccountId = ?1 and status <> 'revoked'", serviceAccountId)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+    }
+
+    /**
+     * The workspace's bound on how long its keys live (null: none). The workspace feature owns the row and sits
+     * above this one; the bound is read here, where keys are made.
+     */
+    Uni<Integer> maxKeyLifetimeDays(UUID workspaceId) {
+        return getSession().chain(session -> session.createNativeQuery(
+                "select max_key_lifetime_days from workspace where id = ?1", Integer.class)
+                .setParameter(1, workspaceId).getSingleResultOrNull());
     }
 
     /** In SQL: {@code = any(text[])} has no HQL form. */

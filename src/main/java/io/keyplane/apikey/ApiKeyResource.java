@@ -74,12 +74,16 @@ public class ApiKeyResource {
     @PermissionsAllowed(value = Permissions.KEYS_READ, permission = WorkspacePermission.class)
     @Operation(operationId = "listApiKeys",
             summary = "List API keys", description = "Needs `keys:read`. A bare array, newest first, never with "
-            + "`key`. Filters: `status` (computed: active, paused, expired, revoked), `kind`, `service_account_id`. "
+            + "`key`. Filters: `status` (computed: active, paused, expired, revoked), `kind`, `service_account_id`, "
+            + "`expiring_within` (not expired yet, but within this: `7d`, `12h`) and `unused_for` (no valid use for "
+            + "this long, counting a key never used from its creation: `90d`). "
             + "`limit` 1-200 (default 50); the next page is in the `Link: <...>; rel=\"next\"` header.")
     public Uni<RestResponse<List<ApiKeyResponse>>> list(@RestPath UUID workspaceId,
             @RestQuery @Schema(enumeration = { "active", "paused", "expired", "revoked" }) String status,
             @RestQuery @Schema(enumeration = { "api", "service", "ingest" }) String kind,
             @RestQuery("service_account_id") UUID serviceAccountId,
+            @RestQuery("expiring_within") @Schema(pattern = ApiKeyInputs.AGE, maxLength = 12, example = "7d") String expiringWithin,
+            @RestQuery("unused_for") @Schema(pattern = ApiKeyInputs.AGE, maxLength = 12, example = "90d") String unusedFor,
             @RestQuery String limit, @RestQuery String cursor, @Context UriInfo uri) {
         var page = PageRequest.of(limit, cursor);
         if (status != null && !STATUSES.contains(status)) {
@@ -87,7 +91,8 @@ public class ApiKeyResource {
         }
         var kindFilter = kind == null ? null : KeyKind.parse(kind)
                 .orElseThrow(() -> KeyplaneException.validation("kind", "must be api, service or ingest"));
-        var filter = new ApiKeyRepository.Filter(status, kindFilter, serviceAccountId);
+        var filter = new ApiKeyRepository.Filter(status, kindFilter, serviceAccountId,
+                ApiKeyInputs.age("expiring_within", expiringWithin), ApiKeyInputs.age("unused_for", unusedFor));
         return keys.list(workspaceId, filter, page).map(p -> p.toResponse(uri));
     }
 

@@ -109,7 +109,8 @@ public class ApiKeyService {
                     "is required when the operator creates a key"));
         }
         requireMayIssueOn(accountId, caller);
-        return account(workspaceId, accountId)
+        return keys.maxKeyLifetimeDays(workspaceId).invoke(max -> ApiKeyInputs.requireLifetime(expiresAt, now, max))
+                .chain(() -> account(workspaceId, accountId))
                 .chain(account -> grants(workspaceId, body.scopes(), account, kind, caller)
                         .map(granted -> issuer.issue(new KeyIssuer.Spec(workspaceId, account.id(), body.name().trim(),
                                 kind, granted, expiresAt, rateLimit == null ? null : rateLimit.limit(),
@@ -154,6 +155,8 @@ public class ApiKeyService {
         return keys.findInWorkspace(workspaceId, keyId, LockModeType.PESSIMISTIC_WRITE)
                 .invoke(ApiKeyService::requireNotRevoked)
                 .invoke(k -> requireManageable(k, caller))
+                .call(k -> !patch.has("expires_at") ? Uni.createFrom().voidItem() : keys.maxKeyLifetimeDays(workspaceId)
+                        .invoke(max -> ApiKeyInputs.requireLifetime(body.expiresAt(), k.createdAt, max)))
                 .call(k -> !patch.has("scopes") ? Uni.createFrom().voidItem()
                         : account(workspaceId, k.serviceAccountId)
                                 .chain(account -> grants(workspaceId, body.scopes(), account, k.kind, caller))

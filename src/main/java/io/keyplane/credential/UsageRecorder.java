@@ -2,6 +2,7 @@ package io.keyplane.credential;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +43,10 @@ public class UsageRecorder {
     private static final String INSERT = """
             insert into key_usage (key_id, workspace_id, at, outcome, code, method, path, source_ip, user_agent, request_id)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""";
+    /** A valid or successful use moves last_used_at, a denied one last_denied_at (greatest() skips nulls). */
     private static final String TOUCH = """
-            update api_key set last_used_at = greatest(coalesce(last_used_at, $2), $2) where id = $1""";
+            update api_key set last_used_at = greatest(last_used_at, $2), last_denied_at = greatest(last_denied_at, $3)
+            where id = $1""";
     private static final String PRUNE = """
             delete from key_usage where key_id = $1 and id < (
                 select id from key_usage where key_id = $1 order by id desc offset $2 limit 1)""";
@@ -106,18 +109,37 @@ public class UsageRecorder {
         }
         var batch = new ArrayList<Use>();
         queue.drainTo(batch);
-        var lastUse = new TreeMap<UUID, Instant>(); // rows locked in one order by every writer
-        batch.forEach(u -> lastUse.merge(u.keyId(), u.at(), (a, b) -> a.isAfter(b) ? a : b));
+        var lastUse = new TreeMap<UUID, LastUses>(); // rows locked in one order by every writer
+        batch.forEach(u -> lastUse.merge(u.keyId(), LastUses.of(u), LastUses::latest));
         // last_used_at last: the keys' rows stay locked (credit spends wait on them) for the shortest time
         return pool.withTransaction(connection -> connection.preparedQuery(INSERT).executeBatch(rows(batch))
                 .chain(() -> connection.preparedQuery(PRUNE).executeBatch(lastUse.keySet().stream()
                         .map(id -> Tuple.of(id, config.retentionPerKey() - 1)).toList()))
                 .chain(() -> connection.preparedQuery(TOUCH).executeBatch(lastUse.entrySet().stream()
-                        .map(e -> Tuple.of(e.getKey(), e.getValue().atOffset(ZoneOffset.UTC))).toList())))
+                        .map(e -> Tuple.of(e.getKey(), utc(e.getValue().used()), utc(e.getValue().denied()))).toList())))
                 .invoke(() -> written.increment(batch.size()))
                 .onFailure().invoke(() -> dropped.increment(batch.size()))
                 .replaceWithVoid()
                 .eventually(() -> flushing.set(false));
+    }
+
+    /** The latest valid use and the latest denied one of a key in a batch; either may be null. */
+    private record LastUses(Instant used, Instant denied) {
+        static LastUses of(Use use) {
+            return "success".equals(use.outcome()) ? new LastUses(use.at(), null) : new LastUses(null, use.at());
+        }
+
+        LastUses latest(LastUses other) {
+            return new LastUses(later(used, other.used), later(denied, other.denied));
+        }
+
+        private static Instant later(Instant a, Instant b) {
+            return a == null ? b : b == null || a.isAfter(b) ? a : b;
+        }
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at == null ? null : at.atOffset(ZoneOffset.UTC);
     }
 
     private static List<Tuple> rows(List<Use> batch) {

@@ -22,12 +22,17 @@ public class Workspace {
     public Instant createdAt;
     public Instant updatedAt;
     public Instant deletedAt;
+    /** How long a key may live, in days; null: no bound. */
+    public Integer maxKeyLifetimeDays;
+    /** What a leak report does to a key that still works: revoke (the default) or pause. */
+    public String leakAction;
 
     public static Workspace create(String name, Instant now) {
         var w = new Workspace();
         w.id = UUID.randomUUID();
         w.name = name;
         w.status = ACTIVE;
+        w.leakAction = "revoke";
         w.createdAt = now;
         w.updatedAt = now;
         return w;

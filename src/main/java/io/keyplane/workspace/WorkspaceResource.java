@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -26,6 +27,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import io.keyplane.common.JsonBodies;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
 import io.keyplane.common.SecretResponse;
@@ -38,6 +40,8 @@ import io.keyplane.workspace.WorkspaceDtos.CreateWorkspaceRequest;
 import io.keyplane.workspace.WorkspaceDtos.CreatedWorkspaceResponse;
 import io.keyplane.workspace.WorkspaceDtos.UpdateWorkspaceRequest;
 import io.keyplane.workspace.WorkspaceDtos.WorkspaceResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.quarkus.security.PermissionsAllowed;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -49,12 +53,14 @@ public class WorkspaceResource {
 
     private final WorkspaceService workspaces;
     private final KeyChanges changes;
+    private final JsonBodies bodies;
     private final SecurityIdentity identity;
 
     @Inject
-    WorkspaceResource(WorkspaceService workspaces, KeyChanges changes, SecurityIdentity identity) {
+    WorkspaceResource(WorkspaceService workspaces, KeyChanges changes, JsonBodies bodies, SecurityIdentity identity) {
         this.workspaces = workspaces;
         this.changes = changes;
+        this.bodies = bodies;
         this.identity = identity;
     }
 
@@ -102,9 +108,11 @@ public class WorkspaceResource {
     @Path("/{workspaceId}")
     @PermissionsAllowed(value = Permissions.WORKSPACE_ADMIN, permission = WorkspacePermission.class)
     @Operation(operationId = "updateWorkspace",
-            summary = "Rename a workspace", description = "Needs `workspace:admin`.")
-    public Uni<WorkspaceResponse> update(@RestPath UUID workspaceId, @Valid @NotNull UpdateWorkspaceRequest body) {
-        return workspaces.rename(workspaceId, body.name());
+            summary = "Update a workspace", description = "Needs `workspace:admin`. Its name, how long its keys may "
+                    + "live (`max_key_lifetime_days`) and what a leak report does to a key (`leak_action`).")
+    @RequestBody(content = @Content(schema = @Schema(implementation = UpdateWorkspaceRequest.class)))
+    public Uni<WorkspaceResponse> update(@RestPath UUID workspaceId, JsonNode body) {
+        return workspaces.update(workspaceId, bodies.patch(body, UpdateWorkspaceRequest.class));
     }
 
     @DELETE

@@ -1,6 +1,7 @@
 package io.keyplane.workspace;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +10,8 @@ import jakarta.inject.Inject;
 import io.keyplane.apikey.ApiKeyService;
 import io.keyplane.audit.AuditLog;
 import io.keyplane.audit.Changes;
+import io.keyplane.common.JsonBodies.Patch;
+import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
 import io.keyplane.credential.KeyChanges;
@@ -16,6 +19,7 @@ import io.keyplane.credential.KeyChanges.Change;
 import io.keyplane.serviceaccount.ServiceAccountService;
 import io.keyplane.workspace.WorkspaceDtos.Bootstrap;
 import io.keyplane.workspace.WorkspaceDtos.CreatedWorkspaceResponse;
+import io.keyplane.workspace.WorkspaceDtos.UpdateWorkspaceRequest;
 import io.keyplane.workspace.WorkspaceDtos.WorkspaceResponse;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -52,7 +56,8 @@ public class WorkspaceService {
                 .chain(w -> accounts.createOwner(w.id))
                 .chain(owner -> keys.createBootstrapKey(workspace.id, owner.id())
                         .map(key -> new CreatedWorkspaceResponse(workspace.id, workspace.name, workspace.status,
-                                workspace.createdAt, workspace.updatedAt, new Bootstrap(owner, key, key.key()))));
+                                workspace.maxKeyLifetimeDays, workspace.leakAction, workspace.createdAt,
+                                workspace.updatedAt, new Bootstrap(owner, key, key.key()))));
     }
 
     @WithSession
@@ -67,14 +72,28 @@ public class WorkspaceService {
     }
 
     @WithTransaction
-    public Uni<WorkspaceResponse> rename(UUID id, String name) {
+    public Uni<WorkspaceResponse> update(UUID id, Patch<UpdateWorkspaceRequest> patch) {
+        var body = patch.value();
+        for (var field : List.of("name", "leak_action")) {
+            if (patch.has(field) && (field.equals("name") ? body.name() : body.leakAction()) == null) {
+                return Uni.createFrom().failure(KeyplaneException.validation(field, "must not be null"));
+            }
+        }
         return workspaces.activeForUpdate(id).call(w -> {
             var changes = Changes.none();
-            if (name != null) {
-                changes.field("name", w.name, name.trim());
-                w.name = name.trim();
-                w.updatedAt = clock.instant();
+            if (body.name() != null) {
+                changes.field("name", w.name, body.name().trim());
+                w.name = body.name().trim();
             }
+            if (patch.has("max_key_lifetime_days")) {
+                changes.field("max_key_lifetime_days", w.maxKeyLifetimeDays, body.maxKeyLifetimeDays());
+                w.maxKeyLifetimeDays = body.maxKeyLifetimeDays();
+            }
+            if (body.leakAction() != null) {
+                changes.field("leak_action", w.leakAction, body.leakAction());
+                w.leakAction = body.leakAction();
+            }
+            w.updatedAt = clock.instant();
             return audit.success(w.id, "workspace.update", "workspace", w.id, changes);
         }).map(WorkspaceResponse::from);
     }
