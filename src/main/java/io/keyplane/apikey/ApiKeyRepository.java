@@ -73,6 +73,23 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID>, Sc
                 .setParameter(1, workspaceId).getSingleResultOrNull());
     }
 
+    /** The key stored under any of these hashes (one per accepted pepper), row-locked; null when none is. */
+    Uni<ApiKey> findByHashForUpdate(List<byte[]> hashes) {
+        Uni<ApiKey> found = Uni.createFrom().nullItem();
+        for (var hash : hashes) {
+            found = found.chain(key -> key != null ? Uni.createFrom().item(key)
+                    : find("keyHash = ?1", hash).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult());
+        }
+        return found;
+    }
+
+    /** What a leak report does to the workspace's keys (revoke or pause); see {@link #maxKeyLifetimeDays}. */
+    Uni<String> leakAction(UUID workspaceId) {
+        return getSession().chain(session -> session.createNativeQuery(
+                "select leak_action from workspace where id = ?1", String.class)
+                .setParameter(1, workspaceId).getSingleResult());
+    }
+
     /** In SQL: {@code = any(text[])} has no HQL form. */
     @Override
     public Uni<Long> countGranting(UUID workspaceId, String scope) {

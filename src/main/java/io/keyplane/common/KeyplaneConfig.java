@@ -43,6 +43,10 @@ public interface KeyplaneConfig {
     @WithDefault("60s")
     java.time.Duration authFailureWindow();
 
+    /** KEYPLANE_LEAK_REPORT_LIMIT: leaked-key reports one client address may send a minute; past it, 429. */
+    @WithDefault("30")
+    int leakReportLimit();
+
     Audit audit();
 
     Redis redis();

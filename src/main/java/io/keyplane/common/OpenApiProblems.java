@@ -70,11 +70,16 @@ public class OpenApiProblems implements OASFilter {
     }
 
     private void document(Operation op) {
-        if (op.getSecurity() == null || op.getSecurity().isEmpty()) { // a filter before may have said more
+        if (op.getSecurity() == null) { // a filter before may have said more, or an endpoint "none" (security: [])
             op.setSecurity(List.of(OASFactory.createSecurityRequirement().addScheme("bearer")));
         }
         var responses = op.getResponses() == null ? OASFactory.createAPIResponses() : op.getResponses();
-        COMMON.forEach((status, description) -> addProblem(responses, status, description));
+        boolean open = op.getSecurity().isEmpty(); // needs no credential: nothing to refuse it for
+        COMMON.forEach((status, description) -> {
+            if (!open || !(status.equals("401") || status.equals("403"))) {
+                addProblem(responses, status, description);
+            }
+        });
         if (op.getRequestBody() != null) {
             addProblem(responses, "415", "`unsupported_media_type`: send `Content-Type: application/json`");
         }

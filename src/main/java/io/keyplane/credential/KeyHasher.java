@@ -2,6 +2,7 @@ package io.keyplane.credential;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.List;
 
 import javax.crypto.Mac;
@@ -41,6 +42,14 @@ public class KeyHasher {
 
     public byte[] hash(String key) {
         return current.hash(key);
+    }
+
+    /** The key's hash under each pepper still accepted, the current one first: where a stored key may be found. */
+    public List<byte[]> allHashes(String key) {
+        var hashes = new ArrayList<byte[]>(1 + previous.size());
+        hashes.add(current.hash(key));
+        previous.forEach(p -> hashes.add(p.hash(key)));
+        return hashes;
     }
 
     public int pepperVersion() {

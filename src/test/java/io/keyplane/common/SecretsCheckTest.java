@@ -113,6 +113,11 @@ class SecretsCheckTest {
                 return 20;
             }
 
+            @Override
+            public int leakReportLimit() {
+                return 30;
+            }
+
             public java.time.Duration authFailureWindow() {
                 return java.time.Duration.ofSeconds(60);
             }

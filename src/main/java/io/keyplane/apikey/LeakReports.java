@@ -1,0 +1,179 @@
+package io.keyplane.apikey;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.keyplane.audit.AuditLog;
+import io.keyplane.audit.Changes;
+import io.keyplane.common.FieldError;
+import io.keyplane.common.KeyplaneConfig;
+import io.keyplane.common.KeyplaneException;
+import io.keyplane.credential.KeyChanges;
+import io.keyplane.credential.KeyChanges.Change;
+import io.keyplane.credential.KeyFormat;
+import io.keyplane.credential.KeyHasher;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Leaked-key reports (API.md section 9), from anyone who holds a leaked key, or from a secret scanner. Each
+ * well-formed key that exists and still works (active, paused, or inside a rotation's grace period) is revoked, or
+ * paused where its workspace's {@code leak_action} says so, in a transaction of its own with an
+ * {@code api_key.leaked} audit event that names the source. The answer never says which keys existed.
+ */
+@ApplicationScoped
+public class LeakReports {
+
+    static final int MAX_KEYS = 1_000;
+    static final int MAX_SOURCE_LENGTH = 2_048;
+
+    /** The keys of one report, and where each was found (a URL, or the scanner's word for it). */
+    public record Report(List<Leak> leaks) {
+    }
+
+    record Leak(String key, String source) {
+    }
+
+    private record Window(long start, AtomicInteger reports) {
+    }
+
+    private final ApiKeyRepository keys;
+    private final KeyFormat format;
+    private final KeyHasher hasher;
+    private final KeyChanges keyChanges;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final int limit;
+    // the same Caffeine shape as AuthFailures' (size bound, expire after access), already registered for native
+    private final Cache<String, Window> windows = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterAccess(Duration.ofMinutes(2)).build();
+
+    @Inject
+    LeakReports(ApiKeyRepository keys, KeyFormat format, KeyHasher hasher, KeyChanges keyChanges, AuditLog audit,
+            Clock clock, KeyplaneConfig config) {
+        this.keys = keys;
+        this.format = format;
+        this.hasher = hasher;
+        this.keyChanges = keyChanges;
+        this.audit = audit;
+        this.clock = clock;
+        this.limit = config.leakReportLimit();
+    }
+
+    /** 429 once {@code address} has sent its reports for this minute. */
+    public void admit(String address) {
+        long now = clock.millis();
+        long start = now - Math.floorMod(now, 60_000L);
+        var window = windows.asMap().compute(address == null ? "" : address,
+                (a, w) -> w == null || w.start() != start ? new Window(start, new AtomicInteger()) : w);
+        if (window.reports().incrementAndGet() > limit) {
+            throw KeyplaneException.rateLimited(Math.max(1, (start + 60_000L - now + 999) / 1000));
+        }
+    }
+
+    /**
+     * Keyplane's own form {@code {"keys": [...], "source": "..."}}, or GitHub secret scanning's array of
+     * {@code {token, type, url, source}}; 400 for anything else.
+     */
+    public static Report parse(JsonNode body) {
+        var leaks = new ArrayList<Leak>();
+        if (body != null && body.isObject()) {
+            var keys = body.get("keys");
+            var source = text(body.get("source"), "source", MAX_SOURCE_LENGTH, false);
+            if (keys == null || !keys.isArray() || keys.isEmpty() || keys.size() > MAX_KEYS) {
+                throw KeyplaneException.validation("keys", "must be an array of 1 to " + MAX_KEYS + " keys");
+            }
+            body.fieldNames().forEachRemaining(name -> {
+                if (!name.equals("keys") && !name.equals("source")) {
+                    throw KeyplaneException.validation(name, "unknown field");
+                }
+            });
+            for (int i = 0; i < keys.size(); i++) {
+                leaks.add(new Leak(text(keys.get(i), "keys[" + i + "]", KeyFormat.MAX_LENGTH * 4, true), source));
+            }
+        } else if (body != null && body.isArray() && !body.isEmpty() && body.size() <= MAX_KEYS) {
+            for (int i = 0; i < body.size(); i++) { // GitHub: [{"token", "type", "url", "source"}]
+                var item = body.get(i);
+                if (!item.isObject()) {
+                    throw KeyplaneException.validation("[" + i + "]", "must be an object with token");
+                }
+                var token = text(item.get("token"), "[" + i + "].token", KeyFormat.MAX_LENGTH * 4, true);
+                var url = text(item.get("url"), "[" + i + "].url", MAX_SOURCE_LENGTH, false);
+                var where = text(item.get("source"), "[" + i + "].source", MAX_SOURCE_LENGTH, false);
+                leaks.add(new Leak(token, url != null ? url : where == null ? "github" : "github " + where));
+            }
+        } else {
+            throw KeyplaneException.validation("body", "must be {\"keys\": [...], \"source\": \"...\"} or an array of "
+                    + "{\"token\": ...} (1 to " + MAX_KEYS + " keys)");
+        }
+        return new Report(List.copyOf(leaks));
+    }
+
+    /** Acts on each leaked key in turn; every key that still worked stops working before this completes. */
+    public Uni<Void> handle(Report report) {
+        Uni<Void> done = Uni.createFrom().voidItem();
+        for (var leak : report.leaks()) {
+            if (format.parse(leak.key()).isPresent()) { // a checksum that fails names no key: no hash, no lookup
+                done = done.chain(() -> stop(leak));
+            }
+        }
+        return done;
+    }
+
+    private Uni<Void> stop(Leak leak) {
+        return Panache.withTransaction(() -> keys.findByHashForUpdate(hasher.allHashes(leak.key()))
+                .chain(key -> key == null || !stillWorks(key) ? Uni.createFrom().<ApiKey>nullItem()
+                        : keys.leakAction(key.workspaceId).chain(action -> act(key, action, leak.source()))))
+                .invoke(key -> {
+                    if (key != null) {
+                        keyChanges.evictHere(Change.key(key.keyHash));
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    private Uni<ApiKey> act(ApiKey key, String action, String source) {
+        var now = clock.instant();
+        var before = key.status;
+        if ("pause".equals(action)) {
+            key.status = ApiKey.PAUSED;
+            key.updatedAt = now;
+        } else {
+            key.revoke(now);
+        }
+        var changes = Changes.none().field("status", before, key.status).created("leak_action", action)
+                .created("source", source);
+        return audit.success(key.workspaceId, "api_key.leaked", "api_key", key.id, changes)
+                .call(() -> keyChanges.announce(Change.key(key.keyHash)))
+                .replaceWith(key);
+    }
+
+    private boolean stillWorks(ApiKey key) {
+        var status = key.statusAt(clock.instant());
+        return ApiKey.ACTIVE.equals(status) || ApiKey.PAUSED.equals(status);
+    }
+
+    private static String text(JsonNode node, String field, int maxLength, boolean required) {
+        if (node == null || node.isNull()) {
+            if (required) {
+                throw KeyplaneException.validation(field, "is required");
+            }
+            return null;
+        }
+        if (!node.isTextual() || node.textValue().length() > maxLength) {
+            throw KeyplaneException.validation(List.of(new FieldError(field,
+                    "must be a string of at most " + maxLength + " characters")));
+        }
+        return node.textValue();
+    }
+}
