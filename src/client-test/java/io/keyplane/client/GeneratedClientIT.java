@@ -95,7 +95,7 @@ class GeneratedClientIT {
 
         // a refusal arrives as the documented problem
         var refused = assertThrows(ApiException.class, () -> new ApiKeysApi(as(key.getKey())).listApiKeys(ws, null, null,
-                null, null, null));
+                null, null, null, null, null));
         assertEquals(401, refused.getCode());
         assertTrue(refused.getResponseBody().contains("\"code\":\"key_revoked\""), refused.getResponseBody());
     }

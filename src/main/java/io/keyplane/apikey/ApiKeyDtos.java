@@ -211,4 +211,24 @@ public final class ApiKeyDtos {
             return limit == null ? null : new RateLimit(limit, windowSeconds);
         }
     }
+
+    @Schema(name = "UsageBucket", description = "Uses that started in this bucket, by outcome code (VALID, NOT_FOUND, "
+            + "RATE_LIMITED, ... or a management call's status); {} when there were none")
+    public record UsageBucket(Instant start, @Schema(maxProperties = 64) Map<String, Long> counts) {
+    }
+
+    @Schema(name = "KeyUsageSummary")
+    public record KeyUsageSummary(Instant from, Instant to, @Schema(enumeration = { "hour", "day" }) String granularity,
+            @Size(max = 744) List<UsageBucket> buckets) {
+    }
+
+    @Schema(name = "TopKey")
+    public record TopKey(UUID keyId, @Schema(minimum = "0") long count) {
+    }
+
+    @Schema(name = "WorkspaceUsageSummary")
+    public record WorkspaceUsageSummary(Instant from, Instant to,
+            @Schema(enumeration = { "hour", "day" }) String granularity, @Size(max = 744) List<UsageBucket> buckets,
+            @Schema(description = "The keys most used in the range, most first") @Size(max = 10) List<TopKey> topKeys) {
+    }
 }

@@ -14,6 +14,7 @@ import io.keyplane.common.Where;
 import io.keyplane.credential.KeyKind;
 import io.keyplane.scope.ScopeHolders;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 
 /** Every query names the workspace: an id from another workspace is simply not found. */
@@ -32,6 +33,12 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID>, Sc
     Uni<ApiKey> findInWorkspace(UUID workspaceId, UUID id, LockModeType lock) {
         return find("id = ?1 and workspaceId = ?2", id, workspaceId).withLock(lock).firstResult()
                 .onItem().ifNull().failWith(() -> KeyplaneException.notFound("API key"));
+    }
+
+    /** 404 unless the key is one of the workspace's; for reads outside a service's own session. */
+    @WithSession
+    Uni<ApiKey> findInWorkspaceWithSession(UUID workspaceId, UUID id) {
+        return findInWorkspace(workspaceId, id, LockModeType.NONE);
     }
 
     /** Newest first; {@code status} is the computed one, so expiry is evaluated against {@code now}. */

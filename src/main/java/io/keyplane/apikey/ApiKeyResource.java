@@ -60,12 +60,14 @@ public class ApiKeyResource {
     private static final List<String> STATUSES = List.of(ApiKey.ACTIVE, ApiKey.PAUSED, ApiKey.EXPIRED, ApiKey.REVOKED);
 
     private final ApiKeyService keys;
+    private final UsageSummaries summaries;
     private final JsonBodies bodies;
     private final SecurityIdentity identity;
 
     @Inject
-    ApiKeyResource(ApiKeyService keys, JsonBodies bodies, SecurityIdentity identity) {
+    ApiKeyResource(ApiKeyService keys, UsageSummaries summaries, JsonBodies bodies, SecurityIdentity identity) {
         this.keys = keys;
+        this.summaries = summaries;
         this.bodies = bodies;
         this.identity = identity;
     }
@@ -230,5 +232,20 @@ public class ApiKeyResource {
             @RestQuery String limit, @RestQuery String cursor, @Context UriInfo uri) {
         var page = PageRequest.of(limit, cursor);
         return keys.usage(workspaceId, keyId, page).map(p -> p.toResponse(uri));
+    }
+
+    @GET
+    @Path("/{keyId}/usage/summary")
+    @PermissionsAllowed(value = Permissions.KEYS_READ, permission = WorkspacePermission.class)
+    @Operation(operationId = "summarizeApiKeyUsage",
+            summary = "Usage of an API key over time", description = "Needs `keys:read`. Uses by outcome code per "
+            + "hour or day (UTC) from `from` (default 24 h ago, rounded down to the bucket) to `to` (default now), "
+            + "from hourly counts kept `KEYPLANE_USAGE_ROLLUP_RETENTION` (90 days); at most 31 days by hour, 366 by "
+            + "day. Counts arrive with the usage flush, about a second after the use.")
+    public Uni<ApiKeyDtos.KeyUsageSummary> usageSummary(@RestPath UUID workspaceId, @RestPath UUID keyId,
+            @RestQuery @Schema(format = "date-time", maxLength = 35) String from,
+            @RestQuery @Schema(format = "date-time", maxLength = 35) String to,
+            @RestQuery @Schema(enumeration = { "hour", "day" }) String granularity) {
+        return summaries.ofKey(workspaceId, keyId, summaries.range(from, to, granularity));
     }
 }

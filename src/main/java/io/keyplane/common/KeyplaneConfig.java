@@ -129,6 +129,10 @@ public interface KeyplaneConfig {
         @WithDefault("1s")
         java.time.Duration flushInterval();
 
+        /** KEYPLANE_USAGE_ROLLUP_RETENTION: how long the hourly counts behind the usage summaries are kept. */
+        @WithDefault("90d")
+        java.time.Duration rollupRetention();
+
         /** Rows kept per key; older ones are pruned after each flush. */
         @WithDefault("1000")
         int retentionPerKey();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -21,6 +22,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -50,6 +52,25 @@ public class UsageRecorder {
     private static final String PRUNE = """
             delete from key_usage where key_id = $1 and id < (
                 select id from key_usage where key_id = $1 order by id desc offset $2 limit 1)""";
+
+    /** Counts per key, hour and code, and per workspace, hour and code: the usage summaries read these. */
+    private static final String ROLL_UP_KEY = """
+            insert into key_usage_hourly (key_id, workspace_id, hour, code, count) values ($1, $2, $3, $4, $5)
+            on conflict (key_id, hour, code) do update set count = key_usage_hourly.count + excluded.count""";
+    private static final String ROLL_UP_WORKSPACE = """
+            insert into workspace_usage_hourly (workspace_id, hour, code, count) values ($1, $2, $3, $4)
+            on conflict (workspace_id, hour, code) do update set count = workspace_usage_hourly.count + excluded.count""";
+
+    /** One hourly count: of a key (and its workspace), or of a workspace ({@code keyId} null). */
+    private record Hourly(UUID keyId, UUID workspaceId, Instant hour, String code) implements Comparable<Hourly> {
+        @Override
+        public int compareTo(Hourly o) { // one order for every writer, so concurrent flushes never deadlock
+            int c = String.valueOf(keyId).compareTo(String.valueOf(o.keyId));
+            c = c != 0 ? c : workspaceId.compareTo(o.workspaceId);
+            c = c != 0 ? c : hour.compareTo(o.hour);
+            return c != 0 ? c : code.compareTo(o.code);
+        }
+    }
 
     private final BlockingQueue<Use> queue;
     private final Pool pool;
@@ -94,6 +115,19 @@ public class UsageRecorder {
         }
     }
 
+    /** Hourly counts older than the retention go; idempotent, so every replica may run it. */
+    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> purgeRollups() {
+        var before = Instant.now().minus(config.rollupRetention()).atOffset(ZoneOffset.UTC);
+        return pool.preparedQuery("delete from key_usage_hourly where hour < $1").execute(Tuple.of(before))
+                .chain(() -> pool.preparedQuery("delete from workspace_usage_hourly where hour < $1").execute(Tuple.of(before)))
+                .replaceWithVoid()
+                .onFailure().recoverWithItem(failure -> {
+                    Log.warnf("Purging old usage rollups failed: %s", failure.getMessage());
+                    return null;
+                });
+    }
+
     /** Queues one use of {@code key}: a success or a denial with its code. Never blocks; drops when full. */
     public void record(KeyFacts key, boolean success, String code, Origin origin, Instant at) {
         var use = new Use(key.keyId(), key.workspaceId(), at, success ? "success" : "denied", code, origin);
@@ -111,8 +145,21 @@ public class UsageRecorder {
         queue.drainTo(batch);
         var lastUse = new TreeMap<UUID, LastUses>(); // rows locked in one order by every writer
         batch.forEach(u -> lastUse.merge(u.keyId(), LastUses.of(u), LastUses::latest));
+        var perKey = new TreeMap<Hourly, Long>();
+        var perWorkspace = new TreeMap<Hourly, Long>();
+        for (var u : batch) {
+            var hour = u.at().truncatedTo(ChronoUnit.HOURS);
+            perKey.merge(new Hourly(u.keyId(), u.workspaceId(), hour, u.code()), 1L, Long::sum);
+            perWorkspace.merge(new Hourly(null, u.workspaceId(), hour, u.code()), 1L, Long::sum);
+        }
         // last_used_at last: the keys' rows stay locked (credit spends wait on them) for the shortest time
         return pool.withTransaction(connection -> connection.preparedQuery(INSERT).executeBatch(rows(batch))
+                .chain(() -> connection.preparedQuery(ROLL_UP_KEY).executeBatch(perKey.entrySet().stream()
+                        .map(e -> Tuple.of(e.getKey().keyId(), e.getKey().workspaceId(), utc(e.getKey().hour()),
+                                e.getKey().code(), e.getValue())).toList()))
+                .chain(() -> connection.preparedQuery(ROLL_UP_WORKSPACE).executeBatch(perWorkspace.entrySet().stream()
+                        .map(e -> Tuple.of(e.getKey().workspaceId(), utc(e.getKey().hour()), e.getKey().code(),
+                                e.getValue())).toList()))
                 .chain(() -> connection.preparedQuery(PRUNE).executeBatch(lastUse.keySet().stream()
                         .map(id -> Tuple.of(id, config.retentionPerKey() - 1)).toList()))
                 .chain(() -> connection.preparedQuery(TOUCH).executeBatch(lastUse.entrySet().stream()

@@ -1,0 +1,11 @@
+package io.keyplane.apikey;
+
+import io.keyplane.support.FreshDatabaseResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** {@link UsageSummaryTest} against the packaged application: the native executable with {@code -Dnative}. */
+@QuarkusIntegrationTest
+@WithTestResource(FreshDatabaseResource.class)
+class UsageSummaryIT extends UsageSummaryTest {
+}
