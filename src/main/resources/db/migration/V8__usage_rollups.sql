@@ -10,6 +10,8 @@ create table key_usage_hourly (
     primary key (key_id, hour, code)
 );
 create index key_usage_hourly_ws_idx on key_usage_hourly (workspace_id, hour);
+-- the hourly purge of what is past the retention
+create index key_usage_hourly_hour_idx on key_usage_hourly (hour);
 
 create table workspace_usage_hourly (
     workspace_id  uuid         not null,
@@ -18,3 +20,4 @@ create table workspace_usage_hourly (
     count         bigint       not null,
     primary key (workspace_id, hour, code)
 );
+create index workspace_usage_hourly_hour_idx on workspace_usage_hourly (hour);

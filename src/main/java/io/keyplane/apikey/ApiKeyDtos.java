@@ -212,7 +212,7 @@ public final class ApiKeyDtos {
         }
     }
 
-    @Schema(name = "UsageBucket", description = "Uses that started in this bucket, by outcome code (VALID, NOT_FOUND, "
+    @Schema(name = "UsageBucket", description = "Uses that started in this bucket, by outcome code (VALID, INSUFFICIENT_SCOPE, "
             + "RATE_LIMITED, ... or a management call's status); {} when there were none")
     public record UsageBucket(Instant start, @Schema(maxProperties = 64) Map<String, Long> counts) {
     }

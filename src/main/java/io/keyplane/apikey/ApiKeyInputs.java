@@ -53,12 +53,20 @@ final class ApiKeyInputs {
 
     /**
      * 422 lifetime_exceeded when the workspace bounds how long keys live ({@code maxDays}, null: no bound) and a
-     * key created at {@code createdAt} would never expire or outlive it.
+     * new key's expiry would never come or outlive it.
      */
     static void requireLifetime(Instant expiresAt, Instant createdAt, Integer maxDays) {
         if (maxDays != null && (expiresAt == null || expiresAt.isAfter(createdAt.plus(Duration.ofDays(maxDays))))) {
             throw KeyplaneException.unprocessable("lifetime_exceeded", "expires_at", "This workspace's keys live at "
                     + "most " + maxDays + " days (max_key_lifetime_days): give an expiry within that");
+        }
+    }
+
+    /** As for a new key, except that an existing key may always be made to expire sooner, so it can be phased out. */
+    static void requireLifetimeOrSooner(Instant expiresAt, Instant currentExpiry, Instant createdAt, Integer maxDays) {
+        boolean sooner = expiresAt != null && (currentExpiry == null || !expiresAt.isAfter(currentExpiry));
+        if (!sooner) {
+            requireLifetime(expiresAt, createdAt, maxDays);
         }
     }
 

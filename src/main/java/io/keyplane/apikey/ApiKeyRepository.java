@@ -22,9 +22,9 @@ import io.smallrye.mutiny.Uni;
 public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID>, ScopeHolders {
 
     /**
-     * Exact filters; {@code status} is the computed one (API.md 4.1). {@code expiringWithin}: keys that have not
-     * expired but will within it; {@code unusedFor}: keys with no valid use for that long (a key never used counts
-     * from its creation). Nulls do not filter.
+     * Exact filters; {@code status} is the computed one (API.md 4.1). {@code expiringWithin}: unrevoked keys that
+     * have not expired but will within it; {@code unusedFor}: unrevoked keys with no valid use for that long (a key
+     * never used counts from its creation). Nulls do not filter.
      */
     public record Filter(String status, KeyKind kind, UUID serviceAccountId, Duration expiringWithin,
             Duration unusedFor) {
@@ -47,11 +47,12 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID>, Sc
                 .andIfPresent("kind = :kind", "kind", filter.kind())
                 .andIfPresent("serviceAccountId = :sa", "sa", filter.serviceAccountId());
         if (filter.expiringWithin() != null) {
-            where.and("expiresAt > :now and expiresAt <= :expiringBy", "now", now)
+            where.and("status <> 'revoked' and expiresAt > :now and expiresAt <= :expiringBy", "now", now)
                     .param("expiringBy", now.plus(filter.expiringWithin()));
         }
         if (filter.unusedFor() != null) {
-            where.and("coalesce(lastUsedAt, createdAt) <= :unusedSince", "unusedSince", now.minus(filter.unusedFor()));
+            where.and("status <> 'revoked' and coalesce(lastUsedAt, createdAt) <= :unusedSince", "unusedSince",
+                    now.minus(filter.unusedFor()));
         }
         if (filter.status() != null) {
             switch (filter.status()) {
@@ -68,33 +69,6 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID>, Sc
     Uni<List<ApiKey>> liveOfAccount(UUID serviceAccountId) {
         return find("serviceAccountId = ?1 and status <> 'revoked'", serviceAccountId)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list();
-    }
-
-    /**
-     * The workspace's bound on how long its keys live (null: none). The workspace feature owns the row and sits
-     * above this one; the bound is read here, where keys are made.
-     */
-    Uni<Integer> maxKeyLifetimeDays(UUID workspaceId) {
-        return getSession().chain(session -> session.createNativeQuery(
-                "select max_key_lifetime_days from workspace where id = ?1", Integer.class)
-                .setParameter(1, workspaceId).getSingleResultOrNull());
-    }
-
-    /** The key stored under any of these hashes (one per accepted pepper), row-locked; null when none is. */
-    Uni<ApiKey> findByHashForUpdate(List<byte[]> hashes) {
-        Uni<ApiKey> found = Uni.createFrom().nullItem();
-        for (var hash : hashes) {
-            found = found.chain(key -> key != null ? Uni.createFrom().item(key)
-                    : find("keyHash = ?1", hash).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult());
-        }
-        return found;
-    }
-
-    /** What a leak report does to the workspace's keys (revoke or pause); see {@link #maxKeyLifetimeDays}. */
-    Uni<String> leakAction(UUID workspaceId) {
-        return getSession().chain(session -> session.createNativeQuery(
-                "select leak_action from workspace where id = ?1", String.class)
-                .setParameter(1, workspaceId).getSingleResult());
     }
 
     /** In SQL: {@code = any(text[])} has no HQL form. */

@@ -84,8 +84,8 @@ public class ApiKeyResource {
             @RestQuery @Schema(enumeration = { "active", "paused", "expired", "revoked" }) String status,
             @RestQuery @Schema(enumeration = { "api", "service", "ingest" }) String kind,
             @RestQuery("service_account_id") UUID serviceAccountId,
-            @RestQuery("expiring_within") @Schema(pattern = ApiKeyInputs.AGE, maxLength = 12, example = "7d") String expiringWithin,
-            @RestQuery("unused_for") @Schema(pattern = ApiKeyInputs.AGE, maxLength = 12, example = "90d") String unusedFor,
+            @RestQuery("expiring_within") @Schema(pattern = ApiKeyInputs.AGE, maxLength = 10, example = "7d") String expiringWithin,
+            @RestQuery("unused_for") @Schema(pattern = ApiKeyInputs.AGE, maxLength = 10, example = "90d") String unusedFor,
             @RestQuery String limit, @RestQuery String cursor, @Context UriInfo uri) {
         var page = PageRequest.of(limit, cursor);
         if (status != null && !STATUSES.contains(status)) {

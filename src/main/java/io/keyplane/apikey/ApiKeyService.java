@@ -53,12 +53,13 @@ public class ApiKeyService {
     private final KeyChanges keyChanges;
     private final AuditLog audit;
     private final JsonBodies json;
+    private final WorkspaceKeyRules workspaceRules;
     private final Clock clock;
 
     @Inject
     ApiKeyService(ApiKeyRepository keys, KeyUsageRepository uses, KeyIssuer issuer, Idempotency idempotency,
             ScopeService scopes, ServiceAccountService accounts, KeyChanges changes, AuditLog audit, JsonBodies json,
-            Clock clock) {
+            WorkspaceKeyRules workspaceRules, Clock clock) {
         this.keys = keys;
         this.uses = uses;
         this.issuer = issuer;
@@ -68,6 +69,7 @@ public class ApiKeyService {
         this.keyChanges = changes;
         this.audit = audit;
         this.json = json;
+        this.workspaceRules = workspaceRules;
         this.clock = clock;
     }
 
@@ -109,7 +111,8 @@ public class ApiKeyService {
                     "is required when the operator creates a key"));
         }
         requireMayIssueOn(accountId, caller);
-        return keys.maxKeyLifetimeDays(workspaceId).invoke(max -> ApiKeyInputs.requireLifetime(expiresAt, now, max))
+        return workspaceRules.maxKeyLifetimeDays(workspaceId)
+                .invoke(max -> ApiKeyInputs.requireLifetime(expiresAt, now, max))
                 .chain(() -> account(workspaceId, accountId))
                 .chain(account -> grants(workspaceId, body.scopes(), account, kind, caller)
                         .map(granted -> issuer.issue(new KeyIssuer.Spec(workspaceId, account.id(), body.name().trim(),
@@ -155,8 +158,9 @@ public class ApiKeyService {
         return keys.findInWorkspace(workspaceId, keyId, LockModeType.PESSIMISTIC_WRITE)
                 .invoke(ApiKeyService::requireNotRevoked)
                 .invoke(k -> requireManageable(k, caller))
-                .call(k -> !patch.has("expires_at") ? Uni.createFrom().voidItem() : keys.maxKeyLifetimeDays(workspaceId)
-                        .invoke(max -> ApiKeyInputs.requireLifetime(body.expiresAt(), k.createdAt, max)))
+                .call(k -> !patch.has("expires_at") ? Uni.createFrom().voidItem()
+                        : workspaceRules.maxKeyLifetimeDays(workspaceId)
+                                .invoke(max -> ApiKeyInputs.requireLifetimeOrSooner(body.expiresAt(), k.expiresAt, k.createdAt, max)))
                 .call(k -> !patch.has("scopes") ? Uni.createFrom().voidItem()
                         : account(workspaceId, k.serviceAccountId)
                                 .chain(account -> grants(workspaceId, body.scopes(), account, k.kind, caller))
@@ -247,6 +251,11 @@ public class ApiKeyService {
      * key had one). The old key points at it and works for the grace period; the row lock makes a concurrent
      * second rotation see {@code replaced_by} and fail with 409.
      */
+    /** A successor lives as long as its predecessor was made to (none: never expires). */
+    private static Instant successorExpiry(ApiKey old, Instant now) {
+        return old.expiresAt == null ? null : now.plus(Duration.between(old.createdAt, old.expiresAt));
+    }
+
     public Uni<ApiKeyResponse> rotate(UUID workspaceId, UUID keyId, int graceSeconds, Caller caller) {
         var now = clock.instant();
         return Panache.withTransaction(() -> keys.findInWorkspace(workspaceId, keyId, LockModeType.PESSIMISTIC_WRITE)
@@ -258,10 +267,11 @@ public class ApiKeyService {
                     }
                     requireManageable(old, caller); // else rotating hands over a stronger key
                 })
+                .call(old -> workspaceRules.maxKeyLifetimeDays(workspaceId).invoke(max -> ApiKeyInputs.requireLifetime(
+                        successorExpiry(old, now), now, max)))
                 .chain(old -> {
-                    var lifetime = old.expiresAt == null ? null : Duration.between(old.createdAt, old.expiresAt);
                     var next = issuer.issue(new KeyIssuer.Spec(workspaceId, old.serviceAccountId, old.name, old.kind,
-                            old.scopeList(), lifetime == null ? null : now.plus(lifetime), old.rateLimit,
+                            old.scopeList(), successorExpiry(old, now), old.rateLimit,
                             old.rateWindowSeconds, List.of(old.allowedCidrs), old.meta, old.id, caller.actorId()));
                     var changes = Changes.none().field("replaced_by", null, next.entity().id);
                     // the balance and its refill go with the key: rotating never resets a quota

@@ -39,7 +39,7 @@ public class LeakReportResource {
             + "GitHub secret scanning's array of `{token, type, url, source}` is accepted as well.")
     public record ReportBody(@Size(min = 1, max = 1000)
             @Schema(example = "[\"kp_live_0cPj4yQYbS1f2tM7hWq3Xr9LzK5vN8aB6dE1gH2iJ3k4Lm5N\"]")
-            List<@Size(max = 400) String> keys,
+            List<@Size(max = LeakReports.MAX_KEY_LENGTH) String> keys,
             @Schema(maxLength = 2048, example = "https://github.com/acme/app/blob/main/.env") String source) {
     }
 
@@ -59,7 +59,8 @@ public class LeakReportResource {
                     + "inside a rotation's grace period) is revoked, or paused where its workspace's `leak_action` "
                     + "is `pause`, before the answer; each gets an `api_key.leaked` audit event naming the source. "
                     + "Every well-formed report is 202, whichever keys existed. At most `KEYPLANE_LEAK_REPORT_LIMIT` "
-                    + "(30) reports a minute from one address.")
+                    + "(30) reports a minute from one address (per replica). Bodies are limited to 64 KiB: about 300 "
+                    + "GitHub entries; GitHub splits larger batches.")
     @RequestBody(content = @Content(schema = @Schema(implementation = ReportBody.class)))
     @APIResponse(responseCode = "202", description = "Received",
             content = @Content(schema = @Schema(implementation = Receipt.class)))

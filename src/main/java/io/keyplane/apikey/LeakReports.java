@@ -3,11 +3,16 @@ package io.keyplane.apikey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -23,7 +28,11 @@ import io.keyplane.credential.KeyChanges.Change;
 import io.keyplane.credential.KeyFormat;
 import io.keyplane.credential.KeyHasher;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Leaked-key reports (API.md section 9), from anyone who holds a leaked key, or from a secret scanner. Each
@@ -32,10 +41,13 @@ import io.smallrye.mutiny.Uni;
  * {@code api_key.leaked} audit event that names the source. The answer never says which keys existed.
  */
 @ApplicationScoped
+@RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSMSA", "com.github.benmanes.caffeine.cache.PSAMS" })
 public class LeakReports {
 
     static final int MAX_KEYS = 1_000;
     static final int MAX_SOURCE_LENGTH = 2_048;
+    /** Longer than any key, so a key with stray characters around it is still read (and ignored), not refused. */
+    static final int MAX_KEY_LENGTH = KeyFormat.MAX_LENGTH * 4;
 
     /** The keys of one report, and where each was found (a URL, or the scanner's word for it). */
     public record Report(List<Leak> leaks) {
@@ -47,21 +59,27 @@ public class LeakReports {
     private record Window(long start, AtomicInteger reports) {
     }
 
+    private static final HexFormat HEX = HexFormat.of();
+
     private final ApiKeyRepository keys;
+    private final WorkspaceKeyRules rules;
+    private final Pool pool;
     private final KeyFormat format;
     private final KeyHasher hasher;
     private final KeyChanges keyChanges;
     private final AuditLog audit;
     private final Clock clock;
     private final int limit;
-    // the same Caffeine shape as AuthFailures' (size bound, expire after access), already registered for native
+    // Caffeine picks its classes by name (here: size bound, expire after access): registered above for native
     private final Cache<String, Window> windows = Caffeine.newBuilder().maximumSize(100_000)
             .expireAfterAccess(Duration.ofMinutes(2)).build();
 
     @Inject
-    LeakReports(ApiKeyRepository keys, KeyFormat format, KeyHasher hasher, KeyChanges keyChanges, AuditLog audit,
-            Clock clock, KeyplaneConfig config) {
+    LeakReports(ApiKeyRepository keys, WorkspaceKeyRules rules, Pool pool, KeyFormat format, KeyHasher hasher,
+            KeyChanges keyChanges, AuditLog audit, Clock clock, KeyplaneConfig config) {
         this.keys = keys;
+        this.rules = rules;
+        this.pool = pool;
         this.format = format;
         this.hasher = hasher;
         this.keyChanges = keyChanges;
@@ -99,7 +117,7 @@ public class LeakReports {
                 }
             });
             for (int i = 0; i < keys.size(); i++) {
-                leaks.add(new Leak(text(keys.get(i), "keys[" + i + "]", KeyFormat.MAX_LENGTH * 4, true), source));
+                leaks.add(new Leak(text(keys.get(i), "keys[" + i + "]", MAX_KEY_LENGTH, true), source));
             }
         } else if (body != null && body.isArray() && !body.isEmpty() && body.size() <= MAX_KEYS) {
             for (int i = 0; i < body.size(); i++) { // GitHub: [{"token", "type", "url", "source"}]
@@ -107,7 +125,7 @@ public class LeakReports {
                 if (!item.isObject()) {
                     throw KeyplaneException.validation("[" + i + "]", "must be an object with token");
                 }
-                var token = text(item.get("token"), "[" + i + "].token", KeyFormat.MAX_LENGTH * 4, true);
+                var token = text(item.get("token"), "[" + i + "].token", MAX_KEY_LENGTH, true);
                 var url = text(item.get("url"), "[" + i + "].url", MAX_SOURCE_LENGTH, false);
                 var where = text(item.get("source"), "[" + i + "].source", MAX_SOURCE_LENGTH, false);
                 leaks.add(new Leak(token, url != null ? url : where == null ? "github" : "github " + where));
@@ -119,24 +137,47 @@ public class LeakReports {
         return new Report(List.copyOf(leaks));
     }
 
-    /** Acts on each leaked key in turn; every key that still worked stops working before this completes. */
+    /**
+     * Acts on each leaked key that exists: one unlocked lookup for all of them (every accepted pepper's hash), then a
+     * transaction only per key found. Forged keys that pass the checksum therefore cost one query together, not
+     * a transaction each. Every key that still worked stops working before this completes.
+     */
     public Uni<Void> handle(Report report) {
-        Uni<Void> done = Uni.createFrom().voidItem();
+        var named = new LinkedHashMap<String, String>(); // distinct keys, each with the first source naming it
         for (var leak : report.leaks()) {
             if (format.parse(leak.key()).isPresent()) { // a checksum that fails names no key: no hash, no lookup
-                done = done.chain(() -> stop(leak));
+                named.putIfAbsent(leak.key(), leak.source());
             }
         }
-        return done;
+        var keyOfHash = new HashMap<String, String>();
+        named.keySet().forEach(key -> hasher.allHashes(key).forEach(hash -> keyOfHash.put(HEX.formatHex(hash), key)));
+        if (keyOfHash.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        var hashes = keyOfHash.keySet().stream().map(h -> Buffer.buffer(HEX.parseHex(h))).toArray(Buffer[]::new);
+        return pool.preparedQuery("select id, key_hash from api_key where key_hash = any($1)").execute(Tuple.of((Object) hashes))
+                .chain(rows -> {
+                    Uni<Void> done = Uni.createFrom().voidItem();
+                    for (var row : rows) {
+                        var id = row.getUUID("id");
+                        var key = keyOfHash.get(HEX.formatHex(row.getBuffer("key_hash").getBytes()));
+                        done = done.chain(() -> stop(id, key, named.get(key)));
+                    }
+                    return done;
+                });
     }
 
-    private Uni<Void> stop(Leak leak) {
-        return Panache.withTransaction(() -> keys.findByHashForUpdate(hasher.allHashes(leak.key()))
+    private Uni<Void> stop(UUID id, String plainKey, String source) {
+        // the cache knows a key by its current-pepper hash, the row may still hold an older one: evict both
+        var cachedAs = Change.key(hasher.hash(plainKey));
+        return Panache.withTransaction(() -> keys.findById(id, LockModeType.PESSIMISTIC_WRITE)
                 .chain(key -> key == null || !stillWorks(key) ? Uni.createFrom().<ApiKey>nullItem()
-                        : keys.leakAction(key.workspaceId).chain(action -> act(key, action, leak.source()))))
+                        : rules.leakAction(key.workspaceId).chain(action -> act(key, action, source))
+                                .call(() -> keyChanges.announce(cachedAs))))
                 .invoke(key -> {
                     if (key != null) {
                         keyChanges.evictHere(Change.key(key.keyHash));
+                        keyChanges.evictHere(cachedAs);
                     }
                 })
                 .replaceWithVoid();

@@ -29,8 +29,10 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Usage over time, from the hourly counts the usage flush rolls up (API.md section 9): one indexed range read per
- * summary, whatever the number of keys, with every bucket of the range present (empty ones as {}).
+ * Usage over time, from the hourly counts the usage flush rolls up (API.md section 9), with every bucket of the
+ * range present (empty ones as {}). A bucket counts whole hours: the last one includes the rest of its hour after
+ * {@code to}. Buckets read the workspace's own counts, whatever its number of keys; {@code top_keys} adds up the
+ * per-key counts of the range.
  */
 @ApplicationScoped
 public class UsageSummaries {
@@ -68,10 +70,11 @@ public class UsageSummaries {
         if (!start.isBefore(end)) {
             throw KeyplaneException.validation("from", "must be before to");
         }
-        if (Duration.between(start, end).compareTo(MAX_RANGE.get(unit)) > 0) {
+        var first = start.truncatedTo(unit.equals("day") ? ChronoUnit.DAYS : ChronoUnit.HOURS);
+        if (Duration.between(first, end).compareTo(MAX_RANGE.get(unit)) > 0) { // after rounding: at most 744 or 366 buckets
             throw KeyplaneException.validation("to", "spans at most " + MAX_RANGE.get(unit).toDays() + " days by " + unit);
         }
-        return new Range(start.truncatedTo(unit.equals("day") ? ChronoUnit.DAYS : ChronoUnit.HOURS), end, unit);
+        return new Range(first, end, unit);
     }
 
     Uni<KeyUsageSummary> ofKey(UUID workspaceId, UUID keyId, Range range) {

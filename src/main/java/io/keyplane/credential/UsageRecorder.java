@@ -1,5 +1,6 @@
 package io.keyplane.credential;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -74,6 +75,7 @@ public class UsageRecorder {
 
     private final BlockingQueue<Use> queue;
     private final Pool pool;
+    private final Clock clock;
     private final Vertx vertx;
     private final KeyplaneConfig.Usage config;
     private final Counter dropped;
@@ -81,7 +83,8 @@ public class UsageRecorder {
     private final AtomicBoolean flushing = new AtomicBoolean();
 
     @Inject
-    UsageRecorder(KeyplaneConfig config, Pool pool, Vertx vertx, MeterRegistry registry) {
+    UsageRecorder(KeyplaneConfig config, Pool pool, Vertx vertx, Clock clock, MeterRegistry registry) {
+        this.clock = clock;
         this.config = config.usage();
         this.queue = new ArrayBlockingQueue<>(this.config.queueSize());
         this.pool = pool;
@@ -115,13 +118,20 @@ public class UsageRecorder {
         }
     }
 
-    /** Hourly counts older than the retention go; idempotent, so every replica may run it. */
+    /**
+     * Hourly counts older than the retention go, by their hour index. One replica at a time (a transaction-scoped
+     * advisory lock the others skip), so concurrent purges never contend; the next hour finishes what one leaves.
+     */
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> purgeRollups() {
-        var before = Instant.now().minus(config.rollupRetention()).atOffset(ZoneOffset.UTC);
-        return pool.preparedQuery("delete from key_usage_hourly where hour < $1").execute(Tuple.of(before))
-                .chain(() -> pool.preparedQuery("delete from workspace_usage_hourly where hour < $1").execute(Tuple.of(before)))
-                .replaceWithVoid()
+        var before = utc(clock.instant().minus(config.rollupRetention()));
+        return pool.withTransaction(connection -> connection
+                .query("select pg_try_advisory_xact_lock(hashtext('keyplane_usage_rollup_purge')) as mine").execute()
+                .chain(locked -> !locked.iterator().next().getBoolean("mine") ? Uni.createFrom().voidItem()
+                        : connection.preparedQuery("delete from key_usage_hourly where hour < $1").execute(Tuple.of(before))
+                                .chain(() -> connection.preparedQuery("delete from workspace_usage_hourly where hour < $1")
+                                        .execute(Tuple.of(before)))
+                                .replaceWithVoid()))
                 .onFailure().recoverWithItem(failure -> {
                     Log.warnf("Purging old usage rollups failed: %s", failure.getMessage());
                     return null;
@@ -152,18 +162,19 @@ public class UsageRecorder {
             perKey.merge(new Hourly(u.keyId(), u.workspaceId(), hour, u.code()), 1L, Long::sum);
             perWorkspace.merge(new Hourly(null, u.workspaceId(), hour, u.code()), 1L, Long::sum);
         }
-        // last_used_at last: the keys' rows stay locked (credit spends wait on them) for the shortest time
+        // last_used_at last: the keys' rows stay locked (credit spends wait on them) for the shortest time; the
+        // rollups in a transaction of their own after it, so a busy workspace's hourly row never holds up key rows
         return pool.withTransaction(connection -> connection.preparedQuery(INSERT).executeBatch(rows(batch))
-                .chain(() -> connection.preparedQuery(ROLL_UP_KEY).executeBatch(perKey.entrySet().stream()
-                        .map(e -> Tuple.of(e.getKey().keyId(), e.getKey().workspaceId(), utc(e.getKey().hour()),
-                                e.getKey().code(), e.getValue())).toList()))
-                .chain(() -> connection.preparedQuery(ROLL_UP_WORKSPACE).executeBatch(perWorkspace.entrySet().stream()
-                        .map(e -> Tuple.of(e.getKey().workspaceId(), utc(e.getKey().hour()), e.getKey().code(),
-                                e.getValue())).toList()))
                 .chain(() -> connection.preparedQuery(PRUNE).executeBatch(lastUse.keySet().stream()
                         .map(id -> Tuple.of(id, config.retentionPerKey() - 1)).toList()))
                 .chain(() -> connection.preparedQuery(TOUCH).executeBatch(lastUse.entrySet().stream()
                         .map(e -> Tuple.of(e.getKey(), utc(e.getValue().used()), utc(e.getValue().denied()))).toList())))
+                .chain(() -> pool.withTransaction(connection -> connection.preparedQuery(ROLL_UP_KEY)
+                        .executeBatch(perKey.entrySet().stream().map(e -> Tuple.of(e.getKey().keyId(),
+                                e.getKey().workspaceId(), utc(e.getKey().hour()), e.getKey().code(), e.getValue())).toList())
+                        .chain(() -> connection.preparedQuery(ROLL_UP_WORKSPACE).executeBatch(perWorkspace.entrySet()
+                                .stream().map(e -> Tuple.of(e.getKey().workspaceId(), utc(e.getKey().hour()),
+                                        e.getKey().code(), e.getValue())).toList()))))
                 .invoke(() -> written.increment(batch.size()))
                 .onFailure().invoke(() -> dropped.increment(batch.size()))
                 .replaceWithVoid()

@@ -8,12 +8,13 @@ import jakarta.persistence.LockModeType;
 
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.PageRequest;
+import io.keyplane.apikey.WorkspaceKeyRules;
 import io.keyplane.common.Where;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 
 @ApplicationScoped
-public class WorkspaceRepository implements PanacheRepositoryBase<Workspace, UUID> {
+public class WorkspaceRepository implements PanacheRepositoryBase<Workspace, UUID>, WorkspaceKeyRules {
 
     Uni<List<Workspace>> list(PageRequest page) {
         return Where.all().newestFirst(this, page, "createdAt", "id", PageRequest::afterUuid);
@@ -32,5 +33,15 @@ public class WorkspaceRepository implements PanacheRepositoryBase<Workspace, UUI
                         throw KeyplaneException.notFound("Workspace");
                     }
                 });
+    }
+
+    @Override
+    public Uni<Integer> maxKeyLifetimeDays(UUID workspaceId) {
+        return findById(workspaceId).map(w -> w == null ? null : w.maxKeyLifetimeDays);
+    }
+
+    @Override
+    public Uni<String> leakAction(UUID workspaceId) {
+        return findById(workspaceId).map(w -> w == null ? "revoke" : w.leakAction);
     }
 }

@@ -93,6 +93,9 @@ public class WorkspaceService {
                 changes.field("leak_action", w.leakAction, body.leakAction());
                 w.leakAction = body.leakAction();
             }
+            if (changes.isEmpty()) {
+                return Uni.createFrom().voidItem(); // nothing changed, nothing to audit
+            }
             w.updatedAt = clock.instant();
             return audit.success(w.id, "workspace.update", "workspace", w.id, changes);
         }).map(WorkspaceResponse::from);

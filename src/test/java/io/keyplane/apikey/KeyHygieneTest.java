@@ -74,6 +74,8 @@ class KeyHygieneTest {
         var soon = key("expires_in_days", 3).getString("id");
         var later = key("expires_in_days", 30).getString("id");
         key(); // never expires
+        var revoked = key("expires_in_days", 2).getString("id");
+        given().auth().oauth2(ws.ownerKey()).delete(ws.path("/api-keys/" + revoked)).then().statusCode(200);
         var expired = key("expires_in_days", 1).getString("id");
         TestDatabase.update("update api_key set expires_at = now() - interval '1 hour' where id = ?", expired);
         assertThat(listed("expiring_within=7d"), is(List.of(soon)));
@@ -130,6 +132,21 @@ class KeyHygieneTest {
                 .body(Map.of("expires_at", Instant.now().plus(20, ChronoUnit.DAYS).toString()))
                 .patch(ws.path("/api-keys/" + ok)).then().statusCode(200);
 
+        // rotation cannot carry a key past the bound either
+        given().auth().oauth2(ws.ownerKey()).contentType(ContentType.JSON).body(Map.of())
+                .post(ws.path("/api-keys/" + ok + "/rotate")).then().statusCode(201);
+        var old = create(Map.of("name", "old", "expires_in_days", 10)).statusCode(201).extract().<String>path("id");
+        TestDatabase.update("update api_key set created_at = now() - interval '60 days', expires_at = null where id = ?::uuid", old);
+        given().auth().oauth2(ws.ownerKey()).contentType(ContentType.JSON).body(Map.of())
+                .post(ws.path("/api-keys/" + old + "/rotate")).then().statusCode(422).body("code", is("lifetime_exceeded"));
+        // a key older than the bound can still be made to expire: sooner is always allowed
+        given().auth().oauth2(ws.ownerKey()).contentType(ContentType.JSON)
+                .body(Map.of("expires_at", Instant.now().plus(5, ChronoUnit.DAYS).toString()))
+                .patch(ws.path("/api-keys/" + old)).then().statusCode(200);
+        given().auth().oauth2(ws.ownerKey()).contentType(ContentType.JSON)
+                .body(Map.of("expires_at", Instant.now().plus(6, ChronoUnit.DAYS).toString()))
+                .patch(ws.path("/api-keys/" + old)).then().statusCode(422).body("code", is("lifetime_exceeded"));
+
         var unbound = new HashMap<String, Object>();
         unbound.put("max_key_lifetime_days", null);
         patchWorkspace(ws.ownerKey(), unbound).statusCode(200).body("max_key_lifetime_days", nullValue());
@@ -138,6 +155,10 @@ class KeyHygieneTest {
         var changes = TestDatabase.query("select count(*) as n from audit_event where workspace_id = ?::uuid "
                 + "and action = 'workspace.update'", ws.id());
         assertThat(((Number) changes.get(0).get("n")).intValue(), is(2));
+        patchWorkspace(ws.ownerKey(), Map.of()).statusCode(200); // nothing changed: no event
+        var after = TestDatabase.query("select count(*) as n from audit_event where workspace_id = ?::uuid "
+                + "and action = 'workspace.update'", ws.id());
+        assertThat(((Number) after.get(0).get("n")).intValue(), is(2));
     }
 
     @Test

@@ -54,7 +54,8 @@ class UsageSummaryTest {
         var byHour = summary(path);
         assertThat(byHour.getString("granularity"), is("hour"));
         assertThat(byHour.getInt("buckets[-1].counts.INSUFFICIENT_SCOPE"), is(1));
-        assertThat(byHour.getList("buckets").size(), is(25)); // 24 h back, rounded down to the hour, up to now
+        // 24 h back, rounded down to the hour, up to now: 25 buckets, or 24 exactly on the hour
+        assertThat(byHour.getList("buckets").size() >= 24 && byHour.getList("buckets").size() <= 25, is(true));
         assertThat(byHour.getMap("buckets[0].counts"), is(Map.of()));
 
         // rollups of two days ago, as if written then: they land in their own day
