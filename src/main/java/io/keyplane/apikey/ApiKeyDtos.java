@@ -214,7 +214,16 @@ public final class ApiKeyDtos {
 
     @Schema(name = "UsageBucket", description = "Uses that started in this bucket, by outcome code (VALID, INSUFFICIENT_SCOPE, "
             + "RATE_LIMITED, ... or a management call's status); {} when there were none")
-    public record UsageBucket(Instant start, @Schema(maxProperties = 64) Map<String, Long> counts) {
+    public record UsageBucket(Instant start,
+            @Schema(maxProperties = 64, additionalProperties = UseCount.class) Map<String, Long> counts) {
+    }
+
+    /** How the document describes one count of uses (a map value, which no annotation on Long can reach). */
+    @Schema(name = "UseCount", type = SchemaType.INTEGER, format = "int64", minimum = "0",
+            maximum = "9223372036854775807")
+    public static final class UseCount {
+        private UseCount() {
+        }
     }
 
     @Schema(name = "KeyUsageSummary")
@@ -223,7 +232,7 @@ public final class ApiKeyDtos {
     }
 
     @Schema(name = "TopKey")
-    public record TopKey(UUID keyId, @Schema(minimum = "0") long count) {
+    public record TopKey(UUID keyId, @Schema(minimum = "0", maximum = "9223372036854775807") long count) {
     }
 
     @Schema(name = "WorkspaceUsageSummary")
