@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** All Keyplane settings; the environment variable names are part of the API contract (API.md section 8). */
 @ConfigMapping(prefix = "keyplane")
@@ -73,6 +74,11 @@ public interface KeyplaneConfig {
     }
 
     Credits credits();
+
+    /** KEYPLANE_EXPIRY_WARNING_CHECK_INTERVAL: how often keys close to their expiry are looked for and warned of. */
+    @WithName("expiry-warning.check-interval")
+    @WithDefault("5m")
+    java.time.Duration expiryWarningCheckInterval();
 
     /** Usage credits: refilled at the start of each UTC day or month, at the latest this often after it. */
     interface Credits {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -116,6 +117,11 @@ class SecretsCheckTest {
             @Override
             public int leakReportLimit() {
                 return 30;
+            }
+
+            @Override
+            public Duration expiryWarningCheckInterval() {
+                return Duration.ofMinutes(5);
             }
 
             public java.time.Duration authFailureWindow() {

@@ -59,6 +59,7 @@ class ReplicasIT {
         proxy = new TcpProxy(5432);
         var common = Replica.environment(DATABASE, 5432);
         common.put("KEYPLANE_REDIS_URL", "redis://127.0.0.1:6379");
+        common.put("KEYPLANE_EXPIRY_WARNING_CHECK_INTERVAL", "1s"); // both replicas look for expiring keys each second
         a = Replica.start("a", common);
         var viaProxy = new HashMap<>(common);
         viaProxy.put("KEYPLANE_DB_PORT", String.valueOf(proxy.port()));
@@ -168,6 +169,17 @@ class ReplicasIT {
         propagates(() -> verify(b, OPERATOR, Map.of("key", doomedKey)).statusCode(200).extract().path("code"),
                 () -> on(a).auth().oauth2(OPERATOR).delete("/api/v1/workspaces/" + other.getString("id")).then()
                         .statusCode(200), "DISABLED");
+    }
+
+    @Test
+    @Order(1)
+    void bothReplicasLookForExpiringKeysButOneWarns() {
+        var key = createKey(Map.of("name", "expiring", "expires_in_days", 5)).getString("id");
+        Callable<Integer> warnings = () -> owner(a).get(path("/audit-log?action=api_key.expiring&target_id=" + key))
+                .then().statusCode(200).extract().jsonPath().getList("$").size();
+        await().atMost(Duration.ofSeconds(15)).until(() -> warnings.call() == 1);
+        // several more runs on each replica: still one warning
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> warnings.call() == 1);
     }
 
     @Test
