@@ -26,18 +26,21 @@ public class ExpiryWarnings {
 
     static final int BATCH = 500;
 
-    /** Claims the warnings due now, at most one per key (the nearer threshold), and says which keys they are for. */
+    /** Claims the warnings due now, at most one per key (the nearer threshold), with the keys' workspaces. */
     private static final String CLAIM = """
-            insert into expiry_warning (key_id, expires_at, days)
-            select k.id, k.expires_at, case when k.expires_at <= now() + interval '1 day' then 1 else 7 end
-            from api_key k
-            where k.status <> 'revoked' and k.expires_at > now() and k.expires_at <= now() + interval '7 days'
-              and not exists (select 1 from expiry_warning w where w.key_id = k.id and w.expires_at = k.expires_at
-                              and w.days <= case when k.expires_at <= now() + interval '1 day' then 1 else 7 end)
-            order by k.expires_at
-            limit %d
-            on conflict do nothing
-            returning key_id, expires_at, days""".formatted(BATCH);
+            with claimed as (
+                insert into expiry_warning (key_id, expires_at, days)
+                select k.id, k.expires_at, case when k.expires_at <= now() + interval '1 day' then 1 else 7 end
+                from api_key k
+                where k.status <> 'revoked' and k.expires_at > now() and k.expires_at <= now() + interval '7 days'
+                  and not exists (select 1 from expiry_warning w where w.key_id = k.id and w.expires_at = k.expires_at
+                                  and w.days <= case when k.expires_at <= now() + interval '1 day' then 1 else 7 end)
+                order by k.expires_at
+                limit %d
+                on conflict do nothing
+                returning key_id, expires_at, days)
+            select c.key_id, k.workspace_id, c.expires_at, c.days from claimed c join api_key k on k.id = c.key_id
+            order by k.workspace_id, c.expires_at""".formatted(BATCH);
 
     private final AuditLog audit;
 
@@ -59,16 +62,10 @@ public class ExpiryWarnings {
         return Panache.withTransaction(() -> Panache.getSession()
                 .chain(session -> session.createNativeQuery(CLAIM).getResultList())
                 .chain(rows -> Multi.createFrom().iterable((List<Object[]>) (List<?>) rows)
-                        .onItem().transformToUniAndConcatenate(row -> workspaceOf((UUID) row[0]).chain(workspaceId ->
-                                audit.appendScheduled(workspaceId, "api_key.expiring", "api_key", row[0],
-                                        Changes.none().created("expires_at", row[1].toString())
-                                                .created("days_left", row[2]))))
+                        .onItem().transformToUniAndConcatenate(row -> audit.appendScheduled((UUID) row[1],
+                                "api_key.expiring", "api_key", row[0], Changes.none()
+                                        .created("expires_at", row[2].toString()).created("days_left", row[3])))
                         .collect().asList()
                         .map(List::size)));
-    }
-
-    private static Uni<UUID> workspaceOf(UUID keyId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(
-                "select workspace_id from api_key where id = ?1", UUID.class).setParameter(1, keyId).getSingleResult());
     }
 }

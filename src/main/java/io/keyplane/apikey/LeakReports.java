@@ -8,15 +8,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.keyplane.audit.AuditLog;
 import io.keyplane.audit.Changes;
@@ -27,8 +24,8 @@ import io.keyplane.credential.KeyChanges;
 import io.keyplane.credential.KeyChanges.Change;
 import io.keyplane.credential.KeyFormat;
 import io.keyplane.credential.KeyHasher;
+import io.keyplane.credential.LocalRateWindows;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -41,11 +38,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * {@code api_key.leaked} audit event that names the source. The answer never says which keys existed.
  */
 @ApplicationScoped
-@RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSMSA", "com.github.benmanes.caffeine.cache.PSAMS" })
 public class LeakReports {
 
     static final int MAX_KEYS = 1_000;
     static final int MAX_SOURCE_LENGTH = 2_048;
+    private static final long MINUTE = 60_000;
     /** Longer than any key, so a key with stray characters around it is still read (and ignored), not refused. */
     static final int MAX_KEY_LENGTH = KeyFormat.MAX_LENGTH * 4;
 
@@ -54,9 +51,6 @@ public class LeakReports {
     }
 
     record Leak(String key, String source) {
-    }
-
-    private record Window(long start, AtomicInteger reports) {
     }
 
     private static final HexFormat HEX = HexFormat.of();
@@ -70,9 +64,7 @@ public class LeakReports {
     private final AuditLog audit;
     private final Clock clock;
     private final int limit;
-    // Caffeine picks its classes by name (here: size bound, expire after access): registered above for native
-    private final Cache<String, Window> windows = Caffeine.newBuilder().maximumSize(100_000)
-            .expireAfterAccess(Duration.ofMinutes(2)).build();
+    private final LocalRateWindows<String> reportsPerAddress = new LocalRateWindows<>(100_000, Duration.ofMinutes(2));
 
     @Inject
     LeakReports(ApiKeyRepository keys, WorkspaceKeyRules rules, Pool pool, KeyFormat format, KeyHasher hasher,
@@ -90,12 +82,10 @@ public class LeakReports {
 
     /** 429 once {@code address} has sent its reports for this minute. */
     public void admit(String address) {
-        long now = clock.millis();
-        long start = now - Math.floorMod(now, 60_000L);
-        var window = windows.asMap().compute(address == null ? "" : address,
-                (a, w) -> w == null || w.start() != start ? new Window(start, new AtomicInteger()) : w);
-        if (window.reports().incrementAndGet() > limit) {
-            throw KeyplaneException.rateLimited(Math.max(1, (start + 60_000L - now + 999) / 1000));
+        var now = clock.instant();
+        long start = LocalRateWindows.windowStart(now, MINUTE);
+        if (reportsPerAddress.count(address == null ? "" : address, start) > limit) {
+            throw KeyplaneException.rateLimited(Math.max(1, (start + MINUTE - now.toEpochMilli() + 999) / 1000));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.keyplane.credential;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,7 +39,7 @@ public class RateLimiter {
         }
     }
 
-    private final LocalRateWindows local = new LocalRateWindows();
+    private final LocalRateWindows<UUID> local = new LocalRateWindows<>(200_000, Duration.ofHours(25));
     private final RedisRateWindows shared;
     private final boolean failOpen;
     private final Counter rejections;
