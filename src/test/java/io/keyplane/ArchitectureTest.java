@@ -37,7 +37,7 @@ class ArchitectureTest {
 
     /** Bottom first. A package may depend on those before it, never on those after it. */
     static final List<String> LAYERS = List.of("common", "credential", "audit", "scope", "serviceaccount", "apikey",
-            "workspace", "verify", "gateway", "console");
+            "workspace", "verify", "gateway", "webhook", "console");
 
     static final JavaClasses APP = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.keyplane");

@@ -80,6 +80,38 @@ public interface KeyplaneConfig {
     @WithDefault("5m")
     java.time.Duration expiryWarningCheckInterval();
 
+    Webhook webhook();
+
+    /** Webhook deliveries (API.md section 9). */
+    interface Webhook {
+        /** KEYPLANE_WEBHOOK_ALLOW_PRIVATE: let webhooks reach loopback, link-local and private addresses (SSRF). */
+        @WithDefault("false")
+        boolean allowPrivate();
+
+        /**
+         * KEYPLANE_WEBHOOK_RETRY_WINDOW: how long a failing delivery is retried; an endpoint that failed every
+         * attempt for this long is disabled.
+         */
+        @WithDefault("24h")
+        java.time.Duration retryWindow();
+
+        /** KEYPLANE_WEBHOOK_FIRST_RETRY: the wait before the first retry; each later one waits twice as long (at most 1 h). */
+        @WithDefault("30s")
+        java.time.Duration firstRetry();
+
+        /** KEYPLANE_WEBHOOK_TIMEOUT: the longest one delivery attempt may take, connecting included. */
+        @WithDefault("10s")
+        java.time.Duration timeout();
+
+        /** KEYPLANE_WEBHOOK_POLL_INTERVAL: how often each replica looks for events and retries to deliver. */
+        @WithDefault("1s")
+        java.time.Duration pollInterval();
+
+        /** KEYPLANE_WEBHOOK_DELIVERY_RETENTION: how long finished deliveries stay in the delivery log. */
+        @WithDefault("30d")
+        java.time.Duration deliveryRetention();
+    }
+
     /** Usage credits: refilled at the start of each UTC day or month, at the latest this often after it. */
     interface Credits {
         /** How often keys due a refill are refilled and refills audited (read by the scheduler). */

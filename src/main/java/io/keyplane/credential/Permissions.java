@@ -23,10 +23,12 @@ public final class Permissions {
     public static final String AUDIT_READ = "audit:read";
     public static final String FORWARD_AUTH_READ = "forward_auth:read";
     public static final String FORWARD_AUTH_WRITE = "forward_auth:write";
+    public static final String WEBHOOKS_READ = "webhooks:read";
+    public static final String WEBHOOKS_WRITE = "webhooks:write";
 
     public static final List<String> BUILT_IN = List.of(WORKSPACE_ADMIN, KEYS_READ, KEYS_WRITE, KEYS_VERIFY,
             SERVICE_ACCOUNTS_READ, SERVICE_ACCOUNTS_WRITE, SCOPES_WRITE, AUDIT_READ, FORWARD_AUTH_READ,
-            FORWARD_AUTH_WRITE);
+            FORWARD_AUTH_WRITE, WEBHOOKS_READ, WEBHOOKS_WRITE);
 
     // What an endpoint may require beside scopes. No colon, so no scope can ever be named like one of these.
     /** Only the operator token. */
@@ -38,7 +40,7 @@ public final class Permissions {
 
     /** Requirements that only read: the operator may still use them on a deleted workspace, whose records stay. */
     static final Set<String> READ_ONLY = Set.of(MEMBER, KEYS_READ, SERVICE_ACCOUNTS_READ, AUDIT_READ,
-            FORWARD_AUTH_READ);
+            FORWARD_AUTH_READ, WEBHOOKS_READ);
 
     public static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$");
     private static final Pattern WILDCARD = Pattern.compile("^[a-z][a-z0-9_-]*:\\*$");

@@ -42,15 +42,17 @@ public final class ScopeDtos {
         }
     }
 
-    static final java.util.Map<String, String> BUILT_IN_DESCRIPTIONS = java.util.Map.of(
-            Permissions.WORKSPACE_ADMIN, "Everything in the workspace (implies every other scope)",
-            Permissions.KEYS_READ, "List and read API keys and their usage",
-            Permissions.KEYS_WRITE, "Create, update, pause, resume, rotate, reveal and revoke API keys",
-            Permissions.KEYS_VERIFY, "Verify keys with POST /api/v1/keys/verify",
-            Permissions.SERVICE_ACCOUNTS_READ, "List and read service accounts",
-            Permissions.SERVICE_ACCOUNTS_WRITE, "Create, update, disable and delete service accounts",
-            Permissions.SCOPES_WRITE, "Create and delete scopes",
-            Permissions.AUDIT_READ, "Read and verify the audit log",
-            Permissions.FORWARD_AUTH_READ, "List and read forward-auth policies",
-            Permissions.FORWARD_AUTH_WRITE, "Create, update and delete forward-auth policies");
+    static final java.util.Map<String, String> BUILT_IN_DESCRIPTIONS = java.util.Map.ofEntries(
+            java.util.Map.entry(Permissions.WORKSPACE_ADMIN, "Everything in the workspace (implies every other scope)"),
+            java.util.Map.entry(Permissions.KEYS_READ, "List and read API keys and their usage"),
+            java.util.Map.entry(Permissions.KEYS_WRITE, "Create, update, pause, resume, rotate, reveal and revoke API keys"),
+            java.util.Map.entry(Permissions.KEYS_VERIFY, "Verify keys with POST /api/v1/keys/verify"),
+            java.util.Map.entry(Permissions.SERVICE_ACCOUNTS_READ, "List and read service accounts"),
+            java.util.Map.entry(Permissions.SERVICE_ACCOUNTS_WRITE, "Create, update, disable and delete service accounts"),
+            java.util.Map.entry(Permissions.SCOPES_WRITE, "Create and delete scopes"),
+            java.util.Map.entry(Permissions.AUDIT_READ, "Read and verify the audit log"),
+            java.util.Map.entry(Permissions.FORWARD_AUTH_READ, "List and read forward-auth policies"),
+            java.util.Map.entry(Permissions.FORWARD_AUTH_WRITE, "Create, update and delete forward-auth policies"),
+            java.util.Map.entry(Permissions.WEBHOOKS_READ, "List and read webhooks and their delivery logs"),
+            java.util.Map.entry(Permissions.WEBHOOKS_WRITE, "Create, update and delete webhooks; redeliver events"));
 }

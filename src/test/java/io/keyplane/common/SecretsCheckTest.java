@@ -106,6 +106,10 @@ class SecretsCheckTest {
                 return null;
             }
 
+            public Webhook webhook() {
+                return null;
+            }
+
             public Idempotency idempotency() {
                 return null;
             }

@@ -28,7 +28,7 @@ class ScopeResourceTest {
 
     static final List<String> BUILT_INS = List.of("workspace:admin", "keys:read", "keys:write", "keys:verify",
             "service_accounts:read", "service_accounts:write", "scopes:write", "audit:read", "forward_auth:read",
-            "forward_auth:write");
+            "forward_auth:write", "webhooks:read", "webhooks:write");
 
     TestWorkspace ws;
 
@@ -51,13 +51,14 @@ class ScopeResourceTest {
                 .then().statusCode(200).contentType(ContentType.JSON)
                 .body("$", hasSize(BUILT_INS.size() + 2))
                 .body("name", is(expectedNames))
-                .body("built_in", is(List.of(true, true, true, true, true, true, true, true, true, true, false, false)))
+                .body("built_in", is(List.of(true, true, true, true, true, true, true, true, true, true, true, true, false,
+                        false)))
                 .body("[0].description", is("Everything in the workspace (implies every other scope)"))
-                .body("[10].name", is("database:read"))
-                .body("[10].description", is("Read rows"))
-                .body("[10].created_at", matchesPattern("\\d{4}-\\d\\d-\\d\\dT.*Z"))
-                .body("[11].name", is("storage:write"))
-                .body("[11].description", is("Write blobs"));
+                .body("[12].name", is("database:read"))
+                .body("[12].description", is("Read rows"))
+                .body("[12].created_at", matchesPattern("\\d{4}-\\d\\d-\\d\\dT.*Z"))
+                .body("[13].name", is("storage:write"))
+                .body("[13].description", is("Write blobs"));
     }
 
     @Test
@@ -75,7 +76,8 @@ class ScopeResourceTest {
         var account = createAccount(ws, List.of("billing:read"));
         var key = createServiceKey(ws, account);
         as(key).when().get(ws.path("/scopes"))
-                .then().statusCode(200).body("$", hasSize(11)).body("[10].name", is("billing:read"));
+                .then().statusCode(200).body("$", hasSize(BUILT_INS.size() + 1))
+                .body("[" + BUILT_INS.size() + "].name", is("billing:read"));
     }
 
     // --- create ---

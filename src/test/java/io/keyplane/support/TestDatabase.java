@@ -65,6 +65,15 @@ public final class TestDatabase {
         }
     }
 
+    /** A connection of the test's own, for what must happen inside an explicit transaction. */
+    public static Connection open() {
+        try {
+            return connect();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Connection connect() throws SQLException {
         var config = ConfigProvider.getConfig();
         var url = "jdbc:postgresql://" + config.getValue("keyplane.db.host", String.class) + ":"

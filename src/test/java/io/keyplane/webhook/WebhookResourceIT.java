@@ -1,0 +1,11 @@
+package io.keyplane.webhook;
+
+import io.keyplane.support.FreshDatabaseResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** {@link WebhookResourceTest} against the packaged application: the native executable with {@code -Dnative}. */
+@QuarkusIntegrationTest
+@WithTestResource(FreshDatabaseResource.class)
+class WebhookResourceIT extends WebhookResourceTest {
+}
