@@ -6,6 +6,8 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -16,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
@@ -25,6 +29,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+
+import com.sun.net.httpserver.HttpServer;
 
 import io.keyplane.support.TcpProxy;
 import io.restassured.http.ContentType;
@@ -36,7 +42,8 @@ import io.restassured.specification.RequestSpecification;
  * Two replicas of the packaged application on one database and one Redis (README "Running several replicas"):
  * A reaches PostgreSQL directly, B through a {@link TcpProxy} the test may cut. Proves that a change on A reaches
  * B's cache within 1 s, that rate limits and credits hold across both, that B answers a database outage honestly
- * and recovers by itself, and that B shuts down gracefully.
+ * and recovers by itself, that both deliver webhooks without sending an event twice, and that B shuts down
+ * gracefully.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicasIT {
@@ -60,6 +67,7 @@ class ReplicasIT {
         var common = Replica.environment(DATABASE, 5432);
         common.put("KEYPLANE_REDIS_URL", "redis://127.0.0.1:6379");
         common.put("KEYPLANE_EXPIRY_WARNING_CHECK_INTERVAL", "1s"); // both replicas look for expiring keys each second
+        common.put("KEYPLANE_WEBHOOK_ALLOW_PRIVATE", "true"); // the webhook receiver is this JVM, on loopback
         a = Replica.start("a", common);
         var viaProxy = new HashMap<>(common);
         viaProxy.put("KEYPLANE_DB_PORT", String.valueOf(proxy.port()));
@@ -180,6 +188,54 @@ class ReplicasIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> warnings.call() == 1);
         // several more runs on each replica: still one warning
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> warnings.call() == 1);
+    }
+
+    @Test
+    @Order(1)
+    void bothReplicasDeliverWebhooksButEachEventGoesOnceAndInOrder() throws Exception {
+        var received = new ConcurrentHashMap<String, List<String>>();
+        var server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            var event = JsonPath.from(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            received.computeIfAbsent(exchange.getRequestURI().getPath(), p -> new CopyOnWriteArrayList<>())
+                    .add(event.getString("type") + " " + event.getString("id"));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.start();
+        var hooks = List.of("/one", "/two", "/three");
+        var ids = new ArrayList<String>();
+        try {
+            for (var hook : hooks) {
+                ids.add(owner(a).body(Map.of("url", "http://127.0.0.1:" + server.getAddress().getPort() + hook,
+                        "events", List.of("api_key.pause", "api_key.resume"))).post(path("/webhooks")).then()
+                        .statusCode(201).extract().<String>path("id"));
+            }
+            var key = createKey(Map.of("name", "toggled")).getString("id");
+            var expected = new ArrayList<String>();
+            for (int i = 0; i < 6; i++) {
+                var action = i % 2 == 0 ? "pause" : "resume";
+                owner(i % 2 == 0 ? a : b).post(path("/api-keys/" + key + "/" + action)).then().statusCode(200);
+                expected.add("api_key." + action);
+            }
+            Supplier<Boolean> allArrived = () -> hooks.stream()
+                    .allMatch(h -> received.getOrDefault(h, List.of()).size() >= expected.size());
+            await().atMost(Duration.ofSeconds(20)).until(allArrived::get);
+            // both replicas poll each second: a few more polls send nothing twice
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> hooks.stream().allMatch(h -> received.get(h).size() == expected.size()));
+            for (var hook : hooks) {
+                var got = received.get(hook);
+                assertEquals(expected, got.stream().map(r -> r.split(" ")[0]).toList(), hook);
+                assertEquals(expected.size(), got.stream().map(r -> r.split(" ")[1]).distinct().count(), hook);
+            }
+        } finally {
+            for (var id : ids) {
+                owner(a).delete(path("/webhooks/" + id)).then().statusCode(204);
+            }
+            server.stop(0);
+        }
     }
 
     @Test
