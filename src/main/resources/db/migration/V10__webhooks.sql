@@ -17,6 +17,7 @@ create table webhook (
     failing_since  timestamptz,
     -- a replica delivering for this webhook holds it until then, so deliveries to one endpoint go one at a time
     leased_until   timestamptz,
+    lease_token    uuid,
     created_by     varchar(64)    not null,
     created_at     timestamptz    not null,
     updated_at     timestamptz    not null,
@@ -36,7 +37,7 @@ create table webhook_delivery (
     last_error       varchar(200),
     attempts         integer       not null default 0,
     next_attempt_at  timestamptz,
-    -- past this, a failed attempt is the last (the event's time plus the retry window, or a redelivery's)
+    -- past this, a failed attempt is the last (the retry window from when it was queued, or redelivered)
     retry_until      timestamptz   not null,
     first_attempt_at timestamptz,
     last_attempt_at  timestamptz,
@@ -46,4 +47,6 @@ create table webhook_delivery (
 );
 create index webhook_delivery_due_idx on webhook_delivery (webhook_id, next_attempt_at) where status = 'pending';
 create index webhook_delivery_list_idx on webhook_delivery (webhook_id, created_at desc, id desc);
-create index webhook_delivery_purge_idx on webhook_delivery (created_at) where status <> 'pending';
+-- finished deliveries leave the log KEYPLANE_WEBHOOK_DELIVERY_RETENTION after their last attempt
+create index webhook_delivery_purge_idx on webhook_delivery ((coalesce(last_attempt_at, created_at)))
+    where status <> 'pending';

@@ -95,7 +95,7 @@ public interface KeyplaneConfig {
         @WithDefault("24h")
         java.time.Duration retryWindow();
 
-        /** KEYPLANE_WEBHOOK_FIRST_RETRY: the wait before the first retry; each later one waits twice as long (at most 1 h). */
+        /** KEYPLANE_WEBHOOK_FIRST_RETRY: the wait before the first retry; later ones about double (at most 1 h). */
         @WithDefault("30s")
         java.time.Duration firstRetry();
 
@@ -103,9 +103,12 @@ public interface KeyplaneConfig {
         @WithDefault("10s")
         java.time.Duration timeout();
 
-        /** KEYPLANE_WEBHOOK_POLL_INTERVAL: how often each replica looks for events and retries to deliver. */
+        /**
+         * KEYPLANE_WEBHOOK_POLL_INTERVAL: how often each replica looks for events and retries to deliver (read by
+         * the scheduler); {@code off} delivers nothing from this replica.
+         */
         @WithDefault("1s")
-        java.time.Duration pollInterval();
+        String pollInterval();
 
         /** KEYPLANE_WEBHOOK_DELIVERY_RETENTION: how long finished deliveries stay in the delivery log. */
         @WithDefault("30d")

@@ -32,11 +32,11 @@ class DeliveryLog implements PanacheRepositoryBase<WebhookDelivery, UUID> {
         return update("status = 'failed', nextAttemptAt = null where webhookId = ?1 and status = 'pending'", webhookId);
     }
 
-    /** Finished deliveries older than {@code retention} leave the log. */
+    /** Deliveries finished longer than {@code retention} ago leave the log. */
     Uni<Integer> purge(Duration retention) {
         return getSession().chain(session -> session.createNativeQuery("""
                 delete from webhook_delivery where status <> 'pending'
-                and created_at < now() - make_interval(secs => ?1)""")
+                and coalesce(last_attempt_at, created_at) < now() - make_interval(secs => ?1)""")
                 .setParameter(1, (double) retention.toSeconds()).executeUpdate());
     }
 }

@@ -5,8 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -32,9 +34,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * Delivers events on every replica, each poll: it leases the webhooks that have work, then for each, on its own,
  * queues a delivery per new subscribed event and sends the due ones in event order, one at a time, until none is
- * due or {@link #BUDGET} is spent. A failed attempt is retried after KEYPLANE_WEBHOOK_FIRST_RETRY, then twice as
- * long each time (at most {@link #LONGEST_WAIT}), within KEYPLANE_WEBHOOK_RETRY_WINDOW; it does not hold back the
- * events after it. An endpoint that has given up is disabled at the next poll.
+ * due, the webhook changes, or {@link #BUDGET} is spent. A failed attempt is retried later (see
+ * {@link DeliveryQueue}) within KEYPLANE_WEBHOOK_RETRY_WINDOW and does not hold back the events after it. An
+ * endpoint that has given up is disabled at the next poll (and at least once a minute, by whichever replica).
  */
 @ApplicationScoped
 class DeliveryWorker {
@@ -46,7 +48,7 @@ class DeliveryWorker {
     static final Duration BUDGET = Duration.ofSeconds(60);
     /** Longer than the budget plus one attempt: a lease runs out only when its replica is gone. */
     static final Duration LEASE = Duration.ofMinutes(3);
-    static final Duration LONGEST_WAIT = Duration.ofHours(1);
+    static final Duration DISABLE_CHECK = Duration.ofMinutes(1);
 
     private final DeliveryQueue queue;
     private final WebhookService webhooks;
@@ -56,9 +58,11 @@ class DeliveryWorker {
     private final Clock clock;
     private final KeyplaneConfig.Webhook config;
     private final MeterRegistry registry;
-    private final AtomicInteger leased = new AtomicInteger();
+    /** The leases this replica holds: webhook id to lease token. */
+    private final Map<UUID, UUID> held = new ConcurrentHashMap<>();
     private final AtomicBoolean givenUp = new AtomicBoolean();
-    /** A poll cut short by shutdown (its pool closed) is not worth a warning: the next replica carries on. */
+    private volatile Instant lastDisableCheck = Instant.EPOCH;
+    /** A poll cut short by shutdown (its pool closed) is not worth a warning. */
     private volatile boolean stopping;
 
     @Inject
@@ -78,10 +82,12 @@ class DeliveryWorker {
     @Scheduled(every = "${keyplane.webhook.poll-interval}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> poll() {
-        Uni<Integer> disabling = givenUp.getAndSet(false) ? webhooks.disableGivenUp() : Uni.createFrom().item(0);
-        return disabling
+        if (stopping) {
+            return Uni.createFrom().voidItem();
+        }
+        return disableGivenUp()
                 .chain(() -> {
-                    int free = MAX_LEASED - leased.get();
+                    int free = MAX_LEASED - held.size();
                     return free <= 0 ? Uni.createFrom().item(List.<Leased>of())
                             : queue.lease(free, LEASE, config.retryWindow());
                 })
@@ -95,76 +101,90 @@ class DeliveryWorker {
                 .replaceWithVoid();
     }
 
-    void stopping(@Observes ShutdownEvent event) {
-        stopping = true;
+    /** When this replica saw an endpoint give up, and once a minute for what another replica saw and could not do. */
+    private Uni<Integer> disableGivenUp() {
+        var now = clock.instant();
+        if (!givenUp.getAndSet(false) && now.isBefore(lastDisableCheck.plus(DISABLE_CHECK))) {
+            return Uni.createFrom().item(0);
+        }
+        lastDisableCheck = now;
+        return webhooks.disableGivenUp();
     }
 
-    /** Hourly: finished deliveries past KEYPLANE_WEBHOOK_DELIVERY_RETENTION go; given-up webhooks a poll missed are disabled. */
+    /** Hourly: deliveries finished longer than KEYPLANE_WEBHOOK_DELIVERY_RETENTION ago leave the log. */
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> tidy() {
+    Uni<Void> purge() {
         return webhooks.purgeDeliveries(config.deliveryRetention())
-                .chain(webhooks::disableGivenUp)
                 .onFailure().invoke(e -> Log.warnf("Webhook delivery log purge failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
 
-    /** Runs on its own, so a slow endpoint delays no other; the lease is given back however it ends. */
-    private void deliverFor(Leased webhook) {
-        leased.incrementAndGet();
-        var secret = box.open(webhook.sealedSecret(), WebhookService.secretContext(webhook.id()));
-        var url = URI.create(webhook.url());
-        rounds(webhook, url, secret, webhook.cursorSeq(), clock.instant().plus(BUDGET))
-                .onTermination().call(() -> queue.release(webhook.id()).onFailure().recoverWithNull())
-                .onTermination().invoke(leased::decrementAndGet)
-                .subscribe().with(ignored -> {
-                }, e -> Log.warnf("Delivering for webhook %s failed (tried again at the next poll): %s", webhook.id(),
-                        e.getMessage()));
+    /** Gives back the leases this replica holds, so other replicas carry on at once instead of in 3 minutes. */
+    void stopping(@Observes ShutdownEvent event) {
+        stopping = true;
+        held.forEach((id, token) -> queue.release(id, token).onFailure().recoverWithNull()
+                .await().atMost(Duration.ofSeconds(1)));
     }
 
-    /** Rounds of queueing and sending, while there is work, the endpoint has not given up and time is left. */
+    /** Runs on its own, so a slow endpoint delays no other; the lease is given back however it ends. */
+    private void deliverFor(Leased webhook) {
+        held.put(webhook.id(), webhook.leaseToken());
+        var deadline = clock.instant().plus(BUDGET);
+        Uni.createFrom().deferred(() -> rounds(webhook, URI.create(webhook.url()),
+                box.open(webhook.sealedSecret(), WebhookService.secretContext(webhook.id())), webhook.cursorSeq(),
+                deadline))
+                .onTermination().call(() -> held.remove(webhook.id(), webhook.leaseToken()) && !stopping
+                        ? queue.release(webhook.id(), webhook.leaseToken()).onFailure().recoverWithNull()
+                        : Uni.createFrom().voidItem())
+                .subscribe().with(ignored -> {
+                }, e -> {
+                    if (!stopping) {
+                        Log.warnf("Delivering for webhook %s failed (tried again at the next poll): %s", webhook.id(),
+                                e.getMessage());
+                    }
+                });
+    }
+
+    /** Rounds of queueing and sending, while there is work, the webhook is unchanged, and time is left. */
     private Uni<Void> rounds(Leased webhook, URI url, String secret, long cursor, Instant deadline) {
-        return queue.queue(webhook, cursor, QUEUE_BATCH, config.retryWindow())
-                .chain(next -> queue.due(webhook.id(), SEND_BATCH)
-                        .chain(due -> sendInOrder(url, secret, due, 0, deadline)
-                                .chain(stopped -> !stopped && (!due.isEmpty() || next != cursor)
+        return queue.queue(webhook, cursor, QUEUE_BATCH, config.retryWindow()).chain(next -> next == null
+                ? Uni.createFrom().voidItem()
+                : queue.due(webhook, SEND_BATCH)
+                        .chain(due -> sendInOrder(webhook, url, secret, due, 0, deadline)
+                                .chain(stopped -> !stopped && !stopping && (!due.isEmpty() || next != cursor)
                                         ? rounds(webhook, url, secret, next, deadline)
                                         : Uni.createFrom().voidItem())));
     }
 
     /** Whether to stop: the endpoint has given up, or the time is spent (what is left stays due). */
-    private Uni<Boolean> sendInOrder(URI url, String secret, List<Due> due, int from, Instant deadline) {
+    private Uni<Boolean> sendInOrder(Leased webhook, URI url, String secret, List<Due> due, int from,
+            Instant deadline) {
         if (!clock.instant().isBefore(deadline)) {
             return Uni.createFrom().item(true);
         }
         if (from == due.size()) {
             return Uni.createFrom().item(false);
         }
-        return attempt(url, secret, due.get(from)).chain(gaveUp -> {
+        return attempt(webhook, url, secret, due.get(from)).chain(gaveUp -> {
             if (gaveUp) {
                 givenUp.set(true);
                 return Uni.createFrom().item(true);
             }
-            return sendInOrder(url, secret, due, from + 1, deadline);
+            return sendInOrder(webhook, url, secret, due, from + 1, deadline);
         });
     }
 
     /** Whether the endpoint has given up. */
-    private Uni<Boolean> attempt(URI url, String secret, Due delivery) {
+    private Uni<Boolean> attempt(Leased webhook, URI url, String secret, Due delivery) {
         return sender.send(url, secret, delivery.eventId(), body(delivery)).chain(outcome -> {
             registry.counter("keyplane.webhook.attempts", "outcome", outcome.succeeded() ? "succeeded" : "failed")
                     .increment();
             return outcome.succeeded()
-                    ? queue.succeeded(delivery.id(), outcome.responseCode()).replaceWith(false)
-                    : queue.failed(delivery.id(), outcome.responseCode(), outcome.error(),
-                            retryIn(delivery.attempts()), config.retryWindow());
+                    ? queue.succeeded(webhook.id(), delivery.id(), outcome.responseCode()).replaceWith(false)
+                    : queue.failed(webhook.id(), delivery.id(), outcome.responseCode(), outcome.error(),
+                            config.firstRetry(), config.retryWindow());
         });
-    }
-
-    /** The wait after the {@code attempts + 1}th attempt failed. */
-    Duration retryIn(int attempts) {
-        var wait = config.firstRetry().multipliedBy(1L << Math.min(attempts, 20));
-        return wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait;
     }
 
     private byte[] body(Due d) {

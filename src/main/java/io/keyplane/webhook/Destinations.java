@@ -37,7 +37,8 @@ class Destinations {
             "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
             "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
             "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
-            "::/96", "::1/128", "100::/64", "2001:db8::/32", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8")
+            "::/96", "::1/128", "64:ff9b:1::/48", "100::/64", "2001::/32", "2001:db8::/32", "fc00::/7", "fe80::/10",
+            "fec0::/10", "ff00::/8")
             .stream().map(c -> Cidr.parse(c).orElseThrow()).toList();
     /** IPv6 ranges that embed an IPv4 address: judged by the address they embed. */
     private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96").orElseThrow();
@@ -63,6 +64,9 @@ class Destinations {
         var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null || uri.isOpaque()) {
             throw KeyplaneException.validation(field, "must be an absolute http or https URL");
+        }
+        if (uri.getPort() > 65535 || uri.getPort() == 0) {
+            throw KeyplaneException.validation(field, "must have a port from 1 to 65535");
         }
         if (uri.getRawUserInfo() != null) {
             throw KeyplaneException.validation(field, "must not contain user info");

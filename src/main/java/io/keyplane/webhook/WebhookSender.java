@@ -80,12 +80,15 @@ class WebhookSender {
                         var port = url.getPort() >= 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
                         options.setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()));
                     }
-                    return client.request(options)
-                            .chain(request -> request.send(Buffer.buffer(body)))
+                    // the whole exchange within the timeout, or the request is reset: a trickling answer frees its connection
+                    return client.request(options).chain(request -> request.send(Buffer.buffer(body))
                             .chain(response -> response.handler(ignored -> {
-                            }).end().replaceWith(response.statusCode()));
+                            }).end().replaceWith(response.statusCode()))
+                            .ifNoItem().after(timeout).failWith(TimeoutException::new)
+                            .onFailure().invoke(() -> request.reset()));
                 })
-                .ifNoItem().after(timeout).failWith(TimeoutException::new)
+                // name resolution and connecting, bounded by the connect timeout, come on top
+                .ifNoItem().after(timeout.multipliedBy(2)).failWith(TimeoutException::new)
                 .map(code -> code >= 200 && code < 300 ? new Outcome(code, null) : new Outcome(code, "HTTP " + code))
                 .onFailure().recoverWithItem(e -> new Outcome(null, describe(e)));
     }

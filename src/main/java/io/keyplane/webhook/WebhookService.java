@@ -147,6 +147,7 @@ public class WebhookService {
                 webhook.description = body.description();
             }
             var enabled = "active".equals(body.status()) && !"active".equals(webhook.status);
+            var disabled = "disabled".equals(body.status()) && !"disabled".equals(webhook.status);
             if (body.status() != null) {
                 changed.field("status", webhook.status, body.status());
                 webhook.status = body.status();
@@ -154,7 +155,7 @@ public class WebhookService {
             webhook.updatedAt = clock.instant();
             return audit.success(workspaceId, "webhook.update", "webhook", id, changed)
                     .call(() -> enabled ? webhooks.flush().chain(() -> webhooks.restartFromNow(id))
-                            : Uni.createFrom().voidItem());
+                            : disabled ? deliveries.failPending(id) : Uni.createFrom().voidItem());
         }).map(this::toResponse);
     }
 

@@ -142,7 +142,7 @@ class WebhookDeliveryTest {
     }
 
     @Test
-    void onlySubscribedEventsAreSentAndAFailedChangeSendsNothing() {
+    void onlySubscribedEventsAreSentAndARefusedCallSendsNothing() {
         var webhook = createWebhook("/revocations", List.of("api_key.revoke"));
         var keyId = ws.createKey("short-lived", "api", List.of()).getString("id");
         given().auth().oauth2(ws.ownerKey()).contentType(ContentType.JSON)
@@ -152,9 +152,41 @@ class WebhookDeliveryTest {
 
         await().atMost(PATIENCE).until(() -> receiver.at("/revocations").size() >= 1);
         assertThat(receiver.at("/revocations").get(0).type(), is("api_key.revoke"));
-        // the create before it, and the refused create, were never queued for this webhook
+        // the create before it (not subscribed) and the refused create (no event) were never queued
+
         await().atMost(PATIENCE).until(() -> deliveries(webhook.getString("id")).size() == 1);
         assertThat(receiver.at("/revocations").size(), is(1));
+    }
+
+    @Test
+    void aPatchTakesEffectForTheNextEventAndDisablingFailsWhatIsPending() {
+        receiver.answer("/patched", 500);
+        var id = createWebhook("/patched", List.of("api_key.pause")).getString("id");
+        var keyId = ws.createKey("toggled", "api", List.of()).getString("id");
+        given().auth().oauth2(ws.ownerKey()).post(ws.path("/api-keys/" + keyId + "/pause")).then().statusCode(200);
+        await().atMost(PATIENCE).until(() -> receiver.at("/patched").size() >= 1);
+        assertThat(deliveries(id).get(0).get("status"), is("pending"));
+
+        given().auth().oauth2(ws.ownerKey()).contentType(ContentType.JSON).body(Map.of("status", "disabled"))
+                .patch(ws.path("/webhooks/" + id)).then().statusCode(200);
+        var failed = deliveries(id).get(0);
+        assertThat(failed.get("status"), is("failed"));
+        assertThat(failed.get("next_attempt_at"), nullValue());
+
+        receiver.answer("/patched", 200);
+        given().auth().oauth2(ws.ownerKey()).contentType(ContentType.JSON)
+                .body(Map.of("status", "active", "events", List.of("api_key.resume")))
+                .patch(ws.path("/webhooks/" + id)).then().statusCode(200);
+        given().auth().oauth2(ws.ownerKey()).post(ws.path("/api-keys/" + keyId + "/resume")).then().statusCode(200);
+        given().auth().oauth2(ws.ownerKey()).post(ws.path("/api-keys/" + keyId + "/pause")).then().statusCode(200);
+        await().atMost(PATIENCE).until(() -> receiver.at("/patched").stream()
+                .anyMatch(r -> r.type().equals("api_key.resume")));
+        // a few more polls: the pause after the PATCH is not subscribed any more, the failed one is not retried
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .until(() -> deliveries(id).size() == 2);
+        assertThat(receiver.at("/patched").stream().filter(r -> r.type().equals("api_key.resume")).count(), is(1L));
+        assertThat(deliveries(id).get(0).get("type"), is("api_key.resume"));
+        assertThat(deliveries(id).get(1).get("status"), is("failed"));
     }
 
     @Test

@@ -30,7 +30,7 @@ import io.restassured.response.ValidatableResponse;
 @QuarkusTest
 class WebhookResourceTest {
 
-    /** A public address literal: accepted without a DNS lookup, and never delivered to (no poll runs here). */
+    /** A public address literal: accepted without a DNS lookup, and never delivered to (the test profile does not poll). */
     static final String PUBLIC_URL = "https://93.184.215.14/keyplane-events";
 
     TestWorkspace ws;
