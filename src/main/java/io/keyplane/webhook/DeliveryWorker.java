@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -28,6 +29,7 @@ import io.keyplane.webhook.WebhookDtos.Target;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
@@ -62,6 +64,8 @@ class DeliveryWorker {
     private final Map<UUID, UUID> held = new ConcurrentHashMap<>();
     private final AtomicBoolean givenUp = new AtomicBoolean();
     private volatile Instant lastDisableCheck = Instant.EPOCH;
+    /** Set once start-up (its migrations included) is done: a poll before that would find no tables. */
+    private volatile boolean started;
     /** A poll cut short by shutdown (its pool closed) is not worth a warning. */
     private volatile boolean stopping;
 
@@ -78,11 +82,15 @@ class DeliveryWorker {
         this.registry = registry;
     }
 
-    // delayed: the first poll after start-up's migrations (DatabaseBootstrap), which can take a few seconds
-    @Scheduled(every = "${keyplane.webhook.poll-interval}", delayed = "5s",
+    /** After DatabaseBootstrap's migrations, which observe start-up first (priority 20). */
+    void started(@Observes @Priority(1000) StartupEvent event) {
+        started = true;
+    }
+
+    @Scheduled(every = "${keyplane.webhook.poll-interval}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> poll() {
-        if (stopping) {
+        if (!started || stopping) {
             return Uni.createFrom().voidItem();
         }
         return disableGivenUp()
@@ -123,8 +131,13 @@ class DeliveryWorker {
     /** Gives back the leases this replica holds, so other replicas carry on at once instead of in 3 minutes. */
     void stopping(@Observes ShutdownEvent event) {
         stopping = true;
-        held.forEach((id, token) -> queue.release(id, token).onFailure().recoverWithNull()
-                .await().atMost(Duration.ofSeconds(1)));
+        held.forEach((id, token) -> {
+            try {
+                queue.release(id, token).await().atMost(Duration.ofSeconds(1));
+            } catch (RuntimeException e) {
+                Log.debugf("Webhook %s: lease not given back at shutdown (it runs out): %s", id, e.getMessage());
+            }
+        });
     }
 
     /** Runs on its own, so a slow endpoint delays no other; the lease is given back however it ends. */
