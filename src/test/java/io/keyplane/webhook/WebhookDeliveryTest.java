@@ -165,7 +165,11 @@ class WebhookDeliveryTest {
         var keyId = ws.createKey("toggled", "api", List.of()).getString("id");
         given().auth().oauth2(ws.ownerKey()).post(ws.path("/api-keys/" + keyId + "/pause")).then().statusCode(200);
         await().atMost(PATIENCE).until(() -> receiver.at("/patched").size() >= 1);
-        assertThat(deliveries(id).get(0).get("status"), is("pending"));
+        var pending = deliveries(id).get(0);
+        assertThat(pending.get("status"), is("pending"));
+        given().auth().oauth2(ws.ownerKey())
+                .post(ws.path("/webhooks/" + id + "/deliveries/" + pending.get("id") + "/redeliver"))
+                .then().statusCode(409).body("code", is("delivery_pending"));
 
         given().auth().oauth2(ws.ownerKey()).contentType(ContentType.JSON).body(Map.of("status", "disabled"))
                 .patch(ws.path("/webhooks/" + id)).then().statusCode(200);

@@ -176,6 +176,12 @@ class WebhookResourceTest {
             given().auth().oauth2(other.ownerKey()).delete(other.path("/webhooks/" + id)).then().statusCode(404);
             given().auth().oauth2(other.ownerKey()).get(other.path("/webhooks/" + id + "/deliveries")).then()
                     .statusCode(404);
+            given().auth().oauth2(other.ownerKey())
+                    .post(other.path("/webhooks/" + id + "/deliveries/" + java.util.UUID.randomUUID() + "/redeliver"))
+                    .then().statusCode(404).body("code", is("not_found"));
+            given().auth().oauth2(other.ownerKey())
+                    .post(ws.path("/webhooks/" + id + "/deliveries/" + java.util.UUID.randomUUID() + "/redeliver"))
+                    .then().statusCode(403);
             given().auth().oauth2(other.ownerKey()).get(other.path("/webhooks")).then().statusCode(200)
                     .body("$", org.hamcrest.Matchers.empty());
             given().auth().oauth2(ws.ownerKey()).get(ws.path("/webhooks/" + id)).then().statusCode(200)
