@@ -52,7 +52,8 @@ public class CreditRefills {
         this.audit = audit;
     }
 
-    @Scheduled(every = "${keyplane.credits.refill-check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${keyplane.credits.refill-check-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> refillAndAudit() {
         return Panache.withTransaction(() -> Panache.getSession()
                         .chain(session -> session.createNativeQuery(REFILL_DUE).getSingleResult()))

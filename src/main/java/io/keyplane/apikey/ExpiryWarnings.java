@@ -50,7 +50,8 @@ public class ExpiryWarnings {
     }
 
     @Scheduled(every = "${keyplane.expiry-warning.check-interval}", delayed = "10s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> warn() {
         return warnBatch().onFailure().invoke(e -> Log.warnf("Expiry warnings failed (retried at the next run): %s",
                 e.getMessage())).onFailure().recoverWithNull().replaceWithVoid();

@@ -67,7 +67,8 @@ public class Idempotency {
     }
 
     /** Every 24-hour-old record goes, so sealed replays of plain keys are not kept longer than they are useful. */
-    @Scheduled(every = "${keyplane.idempotency.purge-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${keyplane.idempotency.purge-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> purgeExpired() {
         return Panache.withTransaction(records::deleteAllExpired)
                 .invoke(purged -> Log.debugf("Purged %d expired idempotency records", purged))

@@ -110,7 +110,8 @@ public class DeniedCalls {
     }
 
     /** Writes one event per closed window that had repeats, with their count. */
-    @Scheduled(every = "${keyplane.audit.denial-window}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${keyplane.audit.denial-window}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> writeRepeats() {
         long now = clock.millis();
         open.forEach((refusal, window) -> {

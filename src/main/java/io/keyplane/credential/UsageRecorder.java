@@ -122,7 +122,8 @@ public class UsageRecorder {
      * Hourly counts older than the retention go, by their hour index. One replica at a time (a transaction-scoped
      * advisory lock the others skip), so concurrent purges never contend; the next hour finishes what one leaves.
      */
-    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> purgeRollups() {
         var before = utc(clock.instant().minus(config.rollupRetention()));
         return pool.withTransaction(connection -> connection

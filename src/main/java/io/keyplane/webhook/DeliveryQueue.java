@@ -32,18 +32,20 @@ class DeliveryQueue {
     }
 
     /**
-     * Active webhooks with events not yet queued or deliveries due, not leased by anyone, not given up (those are
-     * about to be disabled), whose workspace exists (or was deleted within the retry window, so its last events
-     * and retries still go); the longest unserved first.
+     * Active webhooks with events not yet queued or deliveries due, not leased by anyone, without a delivery that
+     * failed for good (those are about to be disabled), whose workspace exists (or was deleted within the retry
+     * window, so its last events and retries still go); the longest unserved first. One failing for the whole
+     * window is still leased when a retry is due: that attempt either brings it back or reports it given up, so
+     * it is disabled at the next poll rather than at the minute's check.
      */
     private static final String LEASE = """
             with ready as (
                 select w.id from webhook w join workspace s on s.id = w.workspace_id
                 where w.status = 'active' and (w.leased_until is null or w.leased_until < now())
                   and (s.deleted_at is null or s.deleted_at > now() - make_interval(secs => $3))
-                  and (w.failing_since is null or (w.failing_since > now() - make_interval(secs => $3)
-                       and not exists (select 1 from webhook_delivery f where f.webhook_id = w.id
-                                       and f.status = 'failed' and f.first_attempt_at >= w.failing_since)))
+                  and (w.failing_since is null
+                       or not exists (select 1 from webhook_delivery f where f.webhook_id = w.id
+                                      and f.status = 'failed' and f.first_attempt_at >= w.failing_since))
                   and (w.cursor_seq < s.audit_seq or exists (select 1 from webhook_delivery d
                        where d.webhook_id = w.id and d.status = 'pending' and d.next_attempt_at <= now()))
                 order by w.leased_until nulls first

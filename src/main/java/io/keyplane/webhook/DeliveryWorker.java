@@ -10,7 +10,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -29,7 +28,6 @@ import io.keyplane.webhook.WebhookDtos.Target;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
@@ -64,8 +62,6 @@ class DeliveryWorker {
     private final Map<UUID, UUID> held = new ConcurrentHashMap<>();
     private final AtomicBoolean givenUp = new AtomicBoolean();
     private volatile Instant lastDisableCheck = Instant.EPOCH;
-    /** Set once start-up (its migrations included) is done: a poll before that would find no tables. */
-    private volatile boolean started;
     /** A poll cut short by shutdown (its pool closed) is not worth a warning. */
     private volatile boolean stopping;
 
@@ -82,15 +78,11 @@ class DeliveryWorker {
         this.registry = registry;
     }
 
-    /** After DatabaseBootstrap's migrations, which observe start-up first (priority 20). */
-    void started(@Observes @Priority(1000) StartupEvent event) {
-        started = true;
-    }
-
     @Scheduled(every = "${keyplane.webhook.poll-interval}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> poll() {
-        if (!started || stopping) {
+        if (stopping) {
             return Uni.createFrom().voidItem();
         }
         return disableGivenUp()
@@ -116,11 +108,13 @@ class DeliveryWorker {
             return Uni.createFrom().item(0);
         }
         lastDisableCheck = now;
-        return webhooks.disableGivenUp();
+        // a failed check (a lock conflict, the database away) is tried again at the next poll, not in a minute
+        return webhooks.disableGivenUp().onFailure().invoke(() -> givenUp.set(true));
     }
 
     /** Hourly: deliveries finished longer than KEYPLANE_WEBHOOK_DELIVERY_RETENTION ago leave the log. */
-    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> purge() {
         return webhooks.purgeDeliveries(config.deliveryRetention())
                 .onFailure().invoke(e -> Log.warnf("Webhook delivery log purge failed: %s", e.getMessage()))

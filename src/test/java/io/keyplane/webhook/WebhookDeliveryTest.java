@@ -293,6 +293,26 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void anEndpointFailingForLongerThanTheWindowIsDisabledAtItsNextDueRetryNotAtTheMinutesCheck() {
+        receiver.answer("/late", 503);
+        var id = createWebhook("/late", List.of("api_key.create")).getString("id");
+        ws.createKey("late", "api", List.of());
+        await().atMost(PATIENCE).until(() -> receiver.at("/late").size() >= 1);
+        // as if it had been failing for an hour and its retry came due only after the poll that would have seen
+        // the window end (what a slow machine does): the retry still happens, and reports the endpoint given up
+        TestDatabase.update("update webhook set failing_since = now() - interval '1 hour' where id = ?::uuid", id);
+        TestDatabase.update("""
+                update webhook_delivery set first_attempt_at = now() - interval '1 hour', next_attempt_at = now(),
+                       retry_until = now() + interval '1 hour'
+                where webhook_id = ?::uuid and status = 'pending'""", id);
+
+        await().atMost(PATIENCE).until(() -> "disabled".equals(status(id)));
+        assertThat(deliveries(id).get(0).get("status"), is("failed"));
+        assertThat(TestDatabase.query("select 1 from audit_event where target_id = ?::text and action = 'webhook.disable'",
+                id).size(), is(1));
+    }
+
+    @Test
     void anUnreachableEndpointIsRecordedWithoutAResponseCode() {
         var webhook = given().auth().oauth2(ws.ownerKey()).contentType(ContentType.JSON)
                 .body(Map.of("url", "http://127.0.0.1:1/nobody-listens", "events", List.of("api_key.create")))
