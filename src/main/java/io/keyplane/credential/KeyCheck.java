@@ -106,8 +106,10 @@ public class KeyCheck {
         }
         var hash = hasher.hash(token);
         var id = KeyFactsCache.idOf(hash);
-        var cached = facts.cached(id);
-        if (changes.listening() && (cached != null || facts.knownUnknown(id))) {
+        var listening = changes.listening();
+        // while not listening, every check reads the database anyway: no refresh ahead of that
+        var cached = listening ? facts.cached(id, () -> lookup(token, hash)) : facts.cached(id);
+        if (listening && (cached != null || facts.knownUnknown(id))) {
             return conclude(cached, requirements);
         }
         var timeout = cached != null ? DATABASE_TIMEOUT_WITH_CACHED : DATABASE_TIMEOUT;

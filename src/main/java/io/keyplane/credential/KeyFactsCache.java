@@ -1,9 +1,12 @@
 package io.keyplane.credential;
 
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -22,6 +25,8 @@ import io.smallrye.mutiny.Uni;
  * Every change that affects verification evicts here before its response is sent ({@code KeyChanges}). A lookup
  * that was under way when an eviction happened does not put what it read back: every eviction advances a
  * generation, and a lookup only keeps its answer if the generation it started in is still current.
+ * A hit on facts past half the TTL reads them again in the background, so a key in steady use never expires into
+ * a database round trip on a request; the facts served are still never older than the TTL.
  * Caffeine picks the classes of a cache (size bound, expire after write, stats) by name at run time, so the
  * native image needs them registered.
  */
@@ -29,9 +34,15 @@ import io.smallrye.mutiny.Uni;
 @RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSSMSW", "com.github.benmanes.caffeine.cache.PSWMS" })
 public class KeyFactsCache {
 
-    private final Cache<String, KeyFacts> known;
+    /** Facts with the {@link System#nanoTime()} they were read at. */
+    record Entry(KeyFacts facts, long readAt) {
+    }
+
+    private final Cache<String, Entry> known;
     private final Cache<String, Boolean> unknown;
     private final AtomicLong generation = new AtomicLong();
+    private final long refreshAfterNanos;
+    private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
 
     @Inject
     KeyFactsCache(KeyplaneConfig config, MeterRegistry registry) {
@@ -39,6 +50,7 @@ public class KeyFactsCache {
                 .expireAfterWrite(config.cache().ttl()).recordStats().build();
         this.unknown = Caffeine.newBuilder().maximumSize(config.cache().negativeMaxSize())
                 .expireAfterWrite(config.cache().negativeTtl()).recordStats().build();
+        this.refreshAfterNanos = config.cache().ttl().toNanos() / 2;
         CaffeineCacheMetrics.monitor(registry, known, "keyplane.keys");
         CaffeineCacheMetrics.monitor(registry, unknown, "keyplane.keys.unknown");
     }
@@ -50,7 +62,26 @@ public class KeyFactsCache {
 
     /** The key's facts when this replica has them, else null (unknown, or not cached). */
     KeyFacts cached(String id) {
-        return known.getIfPresent(id);
+        var entry = known.getIfPresent(id);
+        return entry == null ? null : entry.facts();
+    }
+
+    /**
+     * The key's facts when this replica has them, else null; facts past half the TTL are read again meanwhile with
+     * {@code lookup}, once at a time per key, and its failure (the database away) only leaves them to expire.
+     */
+    KeyFacts cached(String id, Supplier<Uni<KeyFacts>> lookup) {
+        var entry = known.getIfPresent(id);
+        if (entry == null) {
+            return null;
+        }
+        if (System.nanoTime() - entry.readAt() > refreshAfterNanos && refreshing.add(id)) {
+            load(id, Uni.createFrom().deferred(lookup::get)).onTermination().invoke(() -> refreshing.remove(id))
+                    .subscribe().with(ignored -> {
+                    }, ignored -> {
+                    });
+        }
+        return entry.facts();
     }
 
     /** True when this replica saw lately that no key has this hash. */
@@ -63,9 +94,10 @@ public class KeyFactsCache {
         long started = generation.get();
         return lookup.invoke(facts -> {
             if (facts == null) {
+                known.invalidate(id); // a refresh that found the key gone
                 unknown.put(id, Boolean.TRUE);
             } else {
-                known.put(id, facts);
+                known.put(id, new Entry(facts, System.nanoTime()));
             }
             // put first, then look: an eviction that ran meanwhile either removed the entry or is seen here
             if (generation.get() != started) {
@@ -93,7 +125,7 @@ public class KeyFactsCache {
     /** Account and workspace changes are rare: a scan of the (bounded) cache is cheaper than a second index. */
     private void evictIf(Predicate<KeyFacts> affected) {
         generation.incrementAndGet();
-        known.asMap().values().removeIf(affected);
+        known.asMap().values().removeIf(entry -> affected.test(entry.facts()));
     }
 
     void evictAll() {

@@ -41,6 +41,31 @@ public final class VerifyDtos {
             @PositiveOrZero @Max(1_000_000_000) @Schema(defaultValue = "1", description = "Credits this use spends, "
                     + "for a key with credits (default 1). 0 checks that the key has credits left without spending.")
             Long cost) {
+
+        /**
+         * True only when every constraint above plainly holds; false sends the body through the Validator for its
+         * own answer. Kept beside the annotations it mirrors; {@code VerifyRequestConstraintsTest} holds them equal.
+         */
+        boolean plainlyValid() {
+            return key != null && fits(sourceIp, 64) && fits(method, 16) && fits(path, 2048) && fits(userAgent, 512)
+                    && (scopes == null || scopes.size() <= 50 && allFit(scopes, 100))
+                    && (kinds == null || !kinds.isEmpty() && kinds.size() <= 3 && allFit(kinds, 0))
+                    && (cost == null || cost >= 0 && cost <= 1_000_000_000L);
+        }
+
+        private static boolean fits(String value, int max) {
+            return value == null || value.length() <= max;
+        }
+
+        /** No null element, and strings no longer than {@code max}. */
+        private static boolean allFit(List<?> values, int max) {
+            for (var value : values) {
+                if (value == null || value instanceof String s && s.length() > max) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     @Schema(name = "VerifyCredits", description = "The key's credits after this use")

@@ -1,8 +1,6 @@
 package io.keyplane.verify;
 
 import jakarta.inject.Inject;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -12,6 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -53,8 +52,8 @@ public class VerifyResource {
     @APIResponse(responseCode = "200", description = "VALID or INSUFFICIENT_SCOPE carry the key's details; other "
             + "codes only `valid` and `code` (RATE_LIMITED adds `rate_limit`, USAGE_EXCEEDED `credits`)", content = @Content(schema = @Schema(
                     oneOf = { VerifyResponse.class, VerifyFailure.class })))
-    public Uni<Object> verify(@Valid @NotNull VerifyRequest body, RoutingContext rc) {
-        // the caller that authentication put on the request, without the SecurityIdentity proxy: this is the hot path
+    public Uni<Object> verify(@RequestBody(required = true) VerifyRequest body, RoutingContext rc) {
+        // validated in the service (cheaply when plainly valid); the caller that authentication put on the request, without the SecurityIdentity proxy: this is the hot path
         return verifier.verify(body, RequestCredentials.caller(rc), RequestIds.of(rc.request()));
     }
 }
