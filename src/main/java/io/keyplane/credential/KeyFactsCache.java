@@ -4,6 +4,7 @@ import java.util.HexFormat;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -43,6 +44,9 @@ public class KeyFactsCache {
     private final AtomicLong generation = new AtomicLong();
     private final long refreshAfterNanos;
     private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+    /** Refreshes under way: a few at a time, so many keys ageing together never crowd out the requests' reads. */
+    private final AtomicInteger refreshesInFlight = new AtomicInteger();
+    static final int MAX_REFRESHES_IN_FLIGHT = 4;
 
     @Inject
     KeyFactsCache(KeyplaneConfig config, MeterRegistry registry) {
@@ -68,15 +72,22 @@ public class KeyFactsCache {
 
     /**
      * The key's facts when this replica has them, else null; facts past half the TTL are read again meanwhile with
-     * {@code lookup}, once at a time per key, and its failure (the database away) only leaves them to expire.
+     * {@code lookup}, once at a time per key and {@link #MAX_REFRESHES_IN_FLIGHT} at a time in all (a hit that finds
+     * them all busy leaves it to a later hit), and a failure (the database away) only leaves them to expire.
      */
     KeyFacts cached(String id, Supplier<Uni<KeyFacts>> lookup) {
         var entry = known.getIfPresent(id);
         if (entry == null) {
             return null;
         }
-        if (System.nanoTime() - entry.readAt() > refreshAfterNanos && refreshing.add(id)) {
-            load(id, Uni.createFrom().deferred(lookup::get)).onTermination().invoke(() -> refreshing.remove(id))
+        if (System.nanoTime() - entry.readAt() > refreshAfterNanos
+                && refreshesInFlight.get() < MAX_REFRESHES_IN_FLIGHT && refreshing.add(id)) {
+            refreshesInFlight.incrementAndGet();
+            load(id, Uni.createFrom().deferred(lookup::get))
+                    .onTermination().invoke(() -> {
+                        refreshing.remove(id);
+                        refreshesInFlight.decrementAndGet();
+                    })
                     .subscribe().with(ignored -> {
                     }, ignored -> {
                     });
