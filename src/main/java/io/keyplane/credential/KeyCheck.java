@@ -108,7 +108,9 @@ public class KeyCheck {
         var id = KeyFactsCache.idOf(hash);
         var listening = changes.listening();
         // while not listening, every check reads the database anyway: no refresh ahead of that
-        var cached = listening ? facts.cached(id, () -> lookup(token, hash).ifNoItem().after(DATABASE_TIMEOUT).fail()) : facts.cached(id);
+        var cached = listening
+                ? facts.cached(id, () -> lookup(token, hash).ifNoItem().after(DATABASE_TIMEOUT).fail())
+                : facts.cached(id);
         if (listening && (cached != null || facts.knownUnknown(id))) {
             return conclude(cached, requirements);
         }

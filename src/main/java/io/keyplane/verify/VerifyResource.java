@@ -53,7 +53,8 @@ public class VerifyResource {
             + "codes only `valid` and `code` (RATE_LIMITED adds `rate_limit`, USAGE_EXCEEDED `credits`)", content = @Content(schema = @Schema(
                     oneOf = { VerifyResponse.class, VerifyFailure.class })))
     public Uni<Object> verify(@RequestBody(required = true) VerifyRequest body, RoutingContext rc) {
-        // validated in the service (cheaply when plainly valid); the caller that authentication put on the request, without the SecurityIdentity proxy: this is the hot path
+        // validated by the service (cheaply when plainly valid); the caller is the one authentication put on the
+        // request, without the SecurityIdentity proxy: this is the hot path
         return verifier.verify(body, RequestCredentials.caller(rc), RequestIds.of(rc.request()));
     }
 }
