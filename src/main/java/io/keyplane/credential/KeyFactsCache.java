@@ -4,7 +4,6 @@ import java.util.HexFormat;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -43,9 +42,8 @@ public class KeyFactsCache {
     private final Cache<String, Boolean> unknown;
     private final AtomicLong generation = new AtomicLong();
     private final long refreshAfterNanos;
+    /** The keys being refreshed: a few at a time, so many keys ageing together never crowd out the requests' reads. */
     private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
-    /** Refreshes under way: a few at a time, so many keys ageing together never crowd out the requests' reads. */
-    private final AtomicInteger refreshesInFlight = new AtomicInteger();
     static final int MAX_REFRESHES_IN_FLIGHT = 4;
 
     @Inject
@@ -81,13 +79,9 @@ public class KeyFactsCache {
             return null;
         }
         if (System.nanoTime() - entry.readAt() > refreshAfterNanos
-                && refreshesInFlight.get() < MAX_REFRESHES_IN_FLIGHT && refreshing.add(id)) {
-            refreshesInFlight.incrementAndGet();
+                && refreshing.size() < MAX_REFRESHES_IN_FLIGHT && refreshing.add(id)) {
             load(id, Uni.createFrom().deferred(lookup::get))
-                    .onTermination().invoke(() -> {
-                        refreshing.remove(id);
-                        refreshesInFlight.decrementAndGet();
-                    })
+                    .onTermination().invoke(() -> refreshing.remove(id))
                     .subscribe().with(ignored -> {
                     }, ignored -> {
                     });
