@@ -1,6 +1,7 @@
 package io.keyplane.credential;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,7 +17,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Failed authentications, counted per key and per client address in fixed windows, in this replica's memory.
+ * Failed authentications, counted per key and per client address in this replica's memory, in windows that open
+ * at the first failure (windows aligned to the clock would forgive a burst that straddles their boundary).
  * Past the limit, that key or address is answered 429 at once: no hash, no lookup, no audit row. A dead key
  * or a guessing client then costs nothing, and cannot stall its workspace's writes with denial events.
  * The same Caffeine shape as {@link LocalRateWindows} (size bound, expire after access), already registered for native.
@@ -35,11 +37,14 @@ public class AuthFailures {
 
     @Inject
     AuthFailures(KeyplaneConfig config, Clock clock, MeterRegistry registry) {
-        this.limit = config.authFailureLimit();
-        this.windowMillis = config.authFailureWindow().toMillis();
+        this(config.authFailureLimit(), config.authFailureWindow(), clock, registry);
+    }
+
+    AuthFailures(int limit, Duration window, Clock clock, MeterRegistry registry) {
+        this.limit = limit;
+        this.windowMillis = window.toMillis();
         this.clock = clock;
-        this.windows = Caffeine.newBuilder().maximumSize(100_000)
-                .expireAfterAccess(config.authFailureWindow().multipliedBy(2)).build();
+        this.windows = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(window.multipliedBy(2)).build();
         this.refused = Counter.builder("keyplane.auth.failures.throttled")
                 .description("Authentications answered 429 because their key or address failed too often")
                 .register(registry);
@@ -94,8 +99,7 @@ public class AuthFailures {
 
     private void count(Object subject) {
         long now = clock.millis();
-        long start = now - Math.floorMod(now, windowMillis);
-        windows.asMap().compute(subject, (s, w) -> w == null || w.start() != start
-                ? new Window(start, new AtomicInteger()) : w).failures().incrementAndGet();
+        windows.asMap().compute(subject, (s, w) -> w == null || w.start() + windowMillis <= now
+                ? new Window(now, new AtomicInteger()) : w).failures().incrementAndGet();
     }
 }

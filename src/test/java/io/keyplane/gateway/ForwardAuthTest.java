@@ -141,7 +141,7 @@ class ForwardAuthTest {
 
     @Test
     void rateLimitsAndCreditsAre429WithRetryAfter() {
-        var limited = fa.key(List.of(), "rate_limit", Map.of("limit", 2, "window_seconds", 60));
+        var limited = fa.key(List.of(), "rate_limit", Map.of("limit", 2, "window_seconds", 3600));
         for (int remaining = 1; remaining >= 0; remaining--) {
             fa.nginx("GET", "/public", "10.0.0.1").auth().oauth2(limited.value()).get(fa.url()).then().statusCode(200)
                     .header("RateLimit-Limit", "2").header("RateLimit-Remaining", String.valueOf(remaining));
@@ -264,7 +264,7 @@ class ForwardAuthTest {
     void aThrottledGatewayKeyIs503NotTheEndUsersRateLimit() {
         var key = fa.key(List.of());
         var gateway = fa.ws().createKey(Map.of("name", "gw", "kind", "service", "scopes", List.of("keys:verify"),
-                "rate_limit", Map.of("limit", 1, "window_seconds", 60))).getString("key");
+                "rate_limit", Map.of("limit", 1, "window_seconds", 3600))).getString("key");
         given().header(ForwardAuthRoutes.GATEWAY_KEY_HEADER, gateway).header("X-Original-URI", "/public")
                 .auth().oauth2(key.value()).get(fa.url()).then().statusCode(200);
         var refused = given().header(ForwardAuthRoutes.GATEWAY_KEY_HEADER, gateway).header("X-Original-URI", "/public")

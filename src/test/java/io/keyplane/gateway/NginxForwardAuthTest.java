@@ -98,7 +98,7 @@ class NginxForwardAuthTest {
 
     @Test
     void aRateLimitedKeyIs429WithRetryAfterAtTheClient() throws IOException {
-        var limited = fa.key(List.of(), "rate_limit", Map.of("limit", 1, "window_seconds", 60));
+        var limited = fa.key(List.of(), "rate_limit", Map.of("limit", 1, "window_seconds", 3600));
         client().auth().oauth2(limited.value()).get("/public").then().statusCode(200);
         var refused = client().auth().oauth2(limited.value()).get("/public").then().statusCode(429)
                 .contentType("application/problem+json").extract();
