@@ -1,8 +1,11 @@
 package io.keyplane.credential;
 
+import java.nio.ByteBuffer;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -22,17 +25,22 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @Singleton
 public class KeyFactsRepository {
 
-    private static final String BY_HASH = """
-            select k.id, k.workspace_id, k.service_account_id, k.kind, k.key_prefix, k.status, k.scopes,
+    private static final String BY_HASHES = """
+            select k.key_hash, k.id, k.workspace_id, k.service_account_id, k.kind, k.key_prefix, k.status, k.scopes,
                    sa.scopes as account_scopes, sa.status as account_status, w.status as workspace_status,
                    k.expires_at, k.rate_limit, k.rate_window_seconds, k.allowed_cidrs, k.meta,
                    k.credits_remaining is not null as has_credits
             from api_key k
             join service_account sa on sa.id = k.service_account_id
             join workspace w on w.id = k.workspace_id
-            where k.key_hash = $1""";
+            where k.key_hash = any($1)""";
+    /** Statements of key reads under way at once; more reads wait and go out together (see {@link FactsReads}). */
+    static final int READS_IN_FLIGHT = 2;
+    static final int READS_PER_STATEMENT = 64;
 
     private final Pool pool;
+    private final FactsReads reads = new FactsReads(this::findAll, READS_IN_FLIGHT, READS_PER_STATEMENT,
+            KeyCheck.DATABASE_TIMEOUT);
 
     @Inject
     KeyFactsRepository(Pool pool) {
@@ -41,8 +49,21 @@ public class KeyFactsRepository {
 
     /** The key's facts, or null when no key has this hash. */
     public Uni<KeyFacts> findByHash(byte[] hash) {
-        return pool.preparedQuery(BY_HASH).execute(Tuple.of(Buffer.buffer(hash)))
-                .map(rows -> rows.iterator().hasNext() ? toFacts(rows.iterator().next()) : null);
+        return reads.find(hash);
+    }
+
+    private Uni<Map<ByteBuffer, KeyFacts>> findAll(List<byte[]> hashes) {
+        var values = new Buffer[hashes.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Buffer.buffer(hashes.get(i));
+        }
+        return pool.preparedQuery(BY_HASHES).execute(Tuple.of((Object) values)).map(rows -> {
+            var found = new HashMap<ByteBuffer, KeyFacts>();
+            for (var row : rows) {
+                found.put(ByteBuffer.wrap(row.getBuffer("key_hash").getBytes()), toFacts(row));
+            }
+            return found;
+        });
     }
 
     /** Moves a key to the current pepper: its hash is replaced only if it is still the old one. */
