@@ -11,6 +11,9 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.keyplane.common.KeyplaneConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -39,12 +42,21 @@ public class KeyFactsRepository {
     static final int READS_PER_STATEMENT = 64;
 
     private final Pool pool;
-    private final FactsReads reads = new FactsReads(this::findAll, READS_IN_FLIGHT, READS_PER_STATEMENT,
-            KeyCheck.DATABASE_TIMEOUT);
+    private final FactsReads reads;
+    private final Counter keysRead;
+    private final Counter statements;
 
+    /** Reads waiting for a statement are bounded like requests waiting for a connection (KEYPLANE_DB_MAX_WAIT_QUEUE). */
     @Inject
-    KeyFactsRepository(Pool pool) {
+    KeyFactsRepository(Pool pool, KeyplaneConfig config, MeterRegistry registry) {
         this.pool = pool;
+        this.reads = new FactsReads(this::findAll, READS_IN_FLIGHT, READS_PER_STATEMENT, config.db().maxWaitQueue(),
+                KeyCheck.DATABASE_TIMEOUT);
+        this.keysRead = Counter.builder("keyplane.keys.reads")
+                .description("Key hashes looked up in the database (cache misses, refreshes)").register(registry);
+        this.statements = Counter.builder("keyplane.keys.read.statements")
+                .description("Statements those lookups went out in: fewer than the reads when they were batched")
+                .register(registry);
     }
 
     /** The key's facts, or null when no key has this hash. */
@@ -57,6 +69,8 @@ public class KeyFactsRepository {
         for (int i = 0; i < values.length; i++) {
             values[i] = Buffer.buffer(hashes.get(i));
         }
+        keysRead.increment(values.length);
+        statements.increment();
         return pool.preparedQuery(BY_HASHES).execute(Tuple.of((Object) values)).map(rows -> {
             var found = new HashMap<ByteBuffer, KeyFacts>();
             for (var row : rows) {

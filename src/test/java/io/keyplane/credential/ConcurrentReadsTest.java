@@ -2,6 +2,7 @@ package io.keyplane.credential;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Map;
@@ -34,6 +35,8 @@ class ConcurrentReadsTest {
             expected.add(Map.entry(other.createKey(Map.of("name", "o" + i)).getString("key"), "NOT_FOUND:null"));
             expected.add(Map.entry(format.generate(KeyKind.API), "NOT_FOUND:null"));
         }
+        double readsBefore = metric("keyplane_keys_reads_total");
+        double statementsBefore = metric("keyplane_keys_read_statements_total");
         var pool = Executors.newFixedThreadPool(24);
         try {
             var calls = new ArrayList<Callable<String>>();
@@ -52,5 +55,15 @@ class ConcurrentReadsTest {
         } finally {
             pool.shutdownNow();
         }
+        // 45 verifications missed the cache at once, two statements at a time: some went out together
+        double reads = metric("keyplane_keys_reads_total") - readsBefore;
+        double statements = metric("keyplane_keys_read_statements_total") - statementsBefore;
+        assertTrue(reads >= 45 && statements < reads, reads + " keys read in " + statements + " statements");
+    }
+
+    static double metric(String name) {
+        var text = given().port(9001).get("/q/metrics").then().statusCode(200).extract().asString();
+        return text.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(line -> Double.parseDouble(
+                line.substring(name.length() + 1))).findFirst().orElse(0);
     }
 }

@@ -27,7 +27,7 @@ class FactsReadsTest {
         var statement = new Statement(hashes, new CompletableFuture<>());
         sent.add(statement);
         return Uni.createFrom().completionStage(statement.answer());
-    }, 1, 3, Duration.ofSeconds(30));
+    }, 1, 3, 5, Duration.ofSeconds(30));
 
     static byte[] hash(int n) {
         return new byte[] { (byte) n, 7, 7 };
@@ -66,8 +66,48 @@ class FactsReadsTest {
     }
 
     @Test
+    void readsGivenUpOnAreNotSentAndTooManyWaitingFailAtOnce() {
+        reads.find(hash(1)).subscribe().withSubscriber(UniAssertSubscriber.create());
+        var abandoned = reads.find(hash(2)).subscribe().withSubscriber(UniAssertSubscriber.create());
+        for (int n = 3; n <= 6; n++) {
+            reads.find(hash(n)).subscribe().withSubscriber(UniAssertSubscriber.create());
+        }
+        // five wait: the sixth is refused at once, as a full connection pool would be (503)
+        reads.find(hash(7)).subscribe().withSubscriber(UniAssertSubscriber.create())
+                .assertFailedWith(io.vertx.core.http.ConnectionPoolTooBusyException.class);
+        abandoned.cancel();
+        sent.get(0).answer().complete(Map.of());
+        assertEquals(List.of(3, 4, 5), sent.get(1).hashes().stream().map(h -> (int) h[0]).toList());
+    }
+
+    @Test
+    void aCallerThatFailsOnItsAnswerKeepsNoPlace() {
+        reads.find(hash(1)).subscribe().withSubscriber(new io.smallrye.mutiny.subscription.UniSubscriber<KeyFacts>() {
+            @Override
+            public void onSubscribe(io.smallrye.mutiny.subscription.UniSubscription subscription) {
+            }
+
+            @Override
+            public void onItem(KeyFacts item) {
+                throw new IllegalStateException("a caller's own failure");
+            }
+
+            @Override
+            public void onFailure(Throwable failure) {
+            }
+        });
+        var next = reads.find(hash(2)).subscribe().withSubscriber(UniAssertSubscriber.create());
+        sent.get(0).answer().complete(Map.of());
+        sent.get(1).answer().complete(Map.of());
+        assertNull(next.assertCompleted().getItem());
+        reads.find(hash(3)).subscribe().withSubscriber(UniAssertSubscriber.create());
+        assertEquals(3, sent.size(), "the place was freed: the next read went out at once");
+    }
+
+    @Test
     void aStatementThatHangsFailsItsReadsAndFreesItsPlace() {
-        var hung = new FactsReads(hashes -> sent.isEmpty() ? hang(hashes) : answered(hashes), 1, 3, Duration.ofMillis(200));
+        var hung = new FactsReads(hashes -> sent.isEmpty() ? hang(hashes) : answered(hashes), 1, 3, 5,
+                Duration.ofMillis(200));
         var first = hung.find(hash(1)).subscribe().withSubscriber(UniAssertSubscriber.create());
         var second = hung.find(hash(2)).subscribe().withSubscriber(UniAssertSubscriber.create());
         first.awaitFailure(Duration.ofSeconds(5)).assertFailedWith(io.smallrye.mutiny.TimeoutException.class);
