@@ -68,15 +68,15 @@ final class FactsReads {
             emitter.onTermination(() -> read.over = true);
             List<Read> batch;
             synchronized (this) {
-                if (inFlight >= maxInFlight && waiting.size() >= maxWaiting) {
-                    batch = null;
-                } else {
-                    waiting.add(read);
-                    if (inFlight >= maxInFlight) {
-                        return;
-                    }
+                if (inFlight < maxInFlight) {
                     inFlight++;
+                    waiting.add(read);
                     batch = take();
+                } else if (waiting.size() < maxWaiting) {
+                    waiting.add(read);
+                    return;
+                } else {
+                    batch = null;
                 }
             }
             if (batch == null) {
