@@ -76,18 +76,22 @@ public class DeniedCalls {
     @ServerResponseFilter
     public Uni<Void> auditRefusal(ContainerResponseContext response, RoutingContext rc) {
         int status = response.getStatus();
+        return audit(rc, status, response.getEntity() instanceof Problem problem ? problem.code() : String.valueOf(status));
+    }
+
+    /** For a response served below the REST layer: audits it when it refuses an identifiable key. */
+    public Uni<Void> audit(RoutingContext rc, int status, String code) {
         var key = RequestCredentials.keyUsed(rc);
         if ((status != 401 && status != 403) || key == null) {
             return Uni.createFrom().voidItem();
         }
-        var code = response.getEntity() instanceof Problem problem ? problem.code() : String.valueOf(status);
         var origin = RequestCredentials.originOf(rc.request());
         var refusal = new Refusal(key.keyId(), code, origin.method(), origin.path());
         if (!opensWindow(refusal, key, origin)) {
             return Uni.createFrom().voidItem(); // a repeat: counted, written when its window closes
         }
-        return inOwnTransaction(() -> audit.append(key.workspaceId(), ACTION, "request", origin.path(), "denied",
-                changes(refusal, 0)), refusal);
+        return inOwnTransaction(() -> audit.appendFor(key, origin, key.workspaceId(), ACTION, "request", origin.path(),
+                "denied", changes(refusal, 0)), refusal);
     }
 
     /** True for the first refusal of a window; a repeat within it is only counted. */

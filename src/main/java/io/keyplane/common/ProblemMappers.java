@@ -30,6 +30,33 @@ import io.vertx.core.http.HttpServerRequest;
 public class ProblemMappers {
 
     public static final String BEARER_CHALLENGE = "Bearer realm=\"keyplane\", error=\"invalid_token\"";
+    private static final ProblemMappers MAPPERS = new ProblemMappers();
+
+    /**
+     * The answer to a failure of a request served below the REST layer (verify's route): the mapper REST would
+     * pick for it, the most specific type first.
+     */
+    public static RestResponse<Problem> answer(Throwable failure, HttpServerRequest request) {
+        if (failure instanceof KeyplaneException e) {
+            return MAPPERS.domain(e, request);
+        }
+        if (failure instanceof AuthenticationFailedException e) {
+            return MAPPERS.authenticationFailed(e, request);
+        }
+        if (failure instanceof UnauthorizedException e) {
+            return MAPPERS.unauthorized(e, request);
+        }
+        if (failure instanceof ForbiddenException e) {
+            return MAPPERS.forbidden(e, request);
+        }
+        if (failure instanceof JsonProcessingException e) {
+            return MAPPERS.json(e, request);
+        }
+        if (failure instanceof ConstraintViolationException e) {
+            return MAPPERS.beanValidation(e, request);
+        }
+        return failure instanceof WebApplicationException e ? MAPPERS.web(e, request) : MAPPERS.unexpected(failure, request);
+    }
 
     @ServerExceptionMapper
     public RestResponse<Problem> domain(KeyplaneException e, HttpServerRequest request) {

@@ -36,7 +36,7 @@ public class AccessRules {
                 return checkInWorkspace(caller, inWorkspace.requirement(), inWorkspace.workspaceId(), workspaceHeader);
             }
             var actions = required.getActions();
-            checkGlobal(caller, Permissions.requirement(required.getName(),
+            requireGlobal(caller, Permissions.requirement(required.getName(),
                     actions == null || actions.isEmpty() ? null : actions.split(",")));
             return GRANTED;
         } catch (KeyplaneException refused) {
@@ -44,7 +44,8 @@ public class AccessRules {
         }
     }
 
-    private void checkGlobal(Caller caller, String required) {
+    /** A permission not tied to a workspace ({@code resource:action}); throws the refusal. */
+    void requireGlobal(Caller caller, String required) {
         if (caller.isOperator()) {
             return;
         }

@@ -6,7 +6,6 @@ import java.util.Set;
 import jakarta.inject.Singleton;
 
 import io.keyplane.common.ProblemMappers;
-import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
@@ -33,14 +32,7 @@ public class BearerKeyMechanism implements HttpAuthenticationMechanism {
             return Uni.createFrom().optional(Optional.empty());
         }
         var request = HttpSecurityUtils.setRoutingContextAttribute(new KeyCredentialRequest(token), rc);
-        return identities.authenticate(request)
-                .invoke(identity -> RequestCredentials.accepted(rc, Caller.of(identity)))
-                .onFailure(AuthenticationFailedException.class).invoke(failure -> {
-                    if (((AuthenticationFailedException) failure).getAttribute(KeyIdentityProvider.REFUSED_KEY)
-                            instanceof KeyFacts key) {
-                        RequestCredentials.refused(rc, key);
-                    }
-                });
+        return identities.authenticate(request); // the caller or refused key is noted on rc by BearerAuthentication
     }
 
     @Override

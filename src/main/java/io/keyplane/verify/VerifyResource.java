@@ -25,10 +25,12 @@ import io.quarkus.security.PermissionsAllowed;
 import io.vertx.ext.web.RoutingContext;
 import io.smallrye.mutiny.Uni;
 
-@Path("/api/v1/keys/verify")
+@Path(VerifyResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Verification", description = "The hot path gateways call on every request of their own users")
 public class VerifyResource {
+
+    static final String PATH = "/api/v1/keys/verify";
 
     private final VerifyService verifier;
 

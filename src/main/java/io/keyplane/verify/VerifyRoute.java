@@ -1,0 +1,154 @@
+package io.keyplane.verify;
+
+import java.io.IOException;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import io.keyplane.audit.DeniedCalls;
+import io.keyplane.common.Problem;
+import io.keyplane.common.ProblemMappers;
+import io.keyplane.common.RequestIds;
+import io.keyplane.credential.BearerAuthentication;
+import io.keyplane.credential.BearerKeyMechanism;
+import io.keyplane.credential.Permissions;
+import io.keyplane.verify.VerifyDtos.VerifyRequest;
+import io.quarkus.logging.Log;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code POST /api/v1/keys/verify} served by a Vert.x route, ahead of {@link VerifyResource}: on this hot path the
+ * REST layer's request context, lazy security and routing cost more than the verification (bench/README.md).
+ * It answers exactly as the resource does, in the same order: the caller's bearer token (401, 429, 503), its
+ * {@code keys:verify} (403), the body (400), then the verdict; refusals of an identifiable key are audited.
+ * <p>
+ * A request that is not plainly a JSON body with a bearer token (another content type or {@code Accept}, no
+ * {@code Content-Length}, no token) goes on to the resource untouched, for REST's own answer (415, 406, 401...).
+ */
+@Singleton
+public class VerifyRoute {
+
+    private static final String JSON = "application/json";
+    private static final String JSON_UTF8 = "application/json;charset=UTF-8";
+
+    private final BearerAuthentication bearer;
+    private final VerifyService verifier;
+    private final DeniedCalls denials;
+    private final ObjectMapper json;
+    private final ObjectReader requests;
+
+    @Inject
+    VerifyRoute(BearerAuthentication bearer, VerifyService verifier, DeniedCalls denials, ObjectMapper json) {
+        this.bearer = bearer;
+        this.verifier = verifier;
+        this.denials = denials;
+        this.json = json;
+        this.requests = json.readerFor(VerifyRequest.class);
+    }
+
+    void register(@Observes Router router) {
+        router.post(VerifyResource.PATH).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::handle);
+    }
+
+    void handle(RoutingContext rc) {
+        var request = rc.request();
+        var token = BearerKeyMechanism.bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
+        if (token == null || !plainJsonBody(request) || !acceptsJson(request.getHeader(HttpHeaders.ACCEPT))) {
+            rc.next();
+            return;
+        }
+        var body = request.body(); // read while the caller is checked; RequestIds refused a length past the limit
+        request.resume(); // Quarkus pauses every request until a handler reads it, and body() alone does not resume
+        bearer.authenticate(token, rc)
+                .invoke(caller -> bearer.requireGlobal(caller, Permissions.KEYS_VERIFY))
+                .chain(caller -> Uni.createFrom().completionStage(body.toCompletionStage())
+                        .chain(buffer -> verifier.verify(parse(buffer), caller, RequestIds.of(request))))
+                .subscribe().with(answer -> answer(rc, answer), failure -> refuse(rc, failure));
+    }
+
+    private VerifyRequest parse(Buffer body) {
+        try {
+            return requests.readValue(body.getBytes());
+        } catch (IOException e) {
+            throw new MalformedBody(e);
+        }
+    }
+
+    private void answer(RoutingContext rc, Object answer) {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(answer);
+        } catch (IOException e) {
+            refuse(rc, e);
+            return;
+        }
+        if (!rc.response().ended()) {
+            rc.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, JSON_UTF8).end(Buffer.buffer(bytes));
+        }
+    }
+
+    private void refuse(RoutingContext rc, Throwable failure) {
+        var problem = ProblemMappers.answer(failure instanceof MalformedBody malformed ? malformed.getCause() : failure,
+                rc.request());
+        var body = problem.getEntity();
+        denials.audit(rc, problem.getStatus(), body.code()).subscribe().with(ignored -> {
+            var response = rc.response();
+            if (response.ended()) {
+                return;
+            }
+            response.setStatusCode(problem.getStatus());
+            problem.getHeaders().forEach((name, values) -> values.forEach(value -> response.headers().add(name,
+                    String.valueOf(value))));
+            response.putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+            try {
+                response.end(Buffer.buffer(json.writeValueAsBytes(body)));
+            } catch (IOException e) {
+                Log.error("Could not write a problem", e);
+                response.end();
+            }
+        });
+    }
+
+    /** {@code Content-Type: application/json} (in UTF-8, the only charset JSON has) with a declared length. */
+    private static boolean plainJsonBody(HttpServerRequest request) {
+        var length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null || length.equals("0")) {
+            return false;
+        }
+        var type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type == null) {
+            return false;
+        }
+        int semicolon = type.indexOf(';');
+        if (semicolon < 0) {
+            return type.trim().equalsIgnoreCase(JSON);
+        }
+        return type.substring(0, semicolon).trim().equalsIgnoreCase(JSON)
+                && type.substring(semicolon + 1).replace(" ", "").equalsIgnoreCase("charset=utf-8");
+    }
+
+    private static boolean acceptsJson(String accept) {
+        if (accept == null) {
+            return true;
+        }
+        var type = accept.trim();
+        return type.equals("*/*") || type.equalsIgnoreCase(JSON) || type.equalsIgnoreCase("application/*");
+    }
+
+    /** A body Jackson could not read: REST's mapper answers it from the cause. */
+    private static final class MalformedBody extends RuntimeException {
+        MalformedBody(IOException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+}
