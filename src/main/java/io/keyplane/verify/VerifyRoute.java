@@ -18,7 +18,7 @@ import io.keyplane.credential.BearerKeyMechanism;
 import io.keyplane.credential.Permissions;
 import io.keyplane.verify.VerifyDtos.VerifyRequest;
 import io.quarkus.logging.Log;
-import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -56,14 +56,23 @@ public class VerifyRoute {
         this.requests = json.readerFor(VerifyRequest.class);
     }
 
+    /**
+     * Ahead of Quarkus Security's authentication filter (and what REST puts on every request for its metrics): this
+     * route authenticates by itself. Only CORS, when configured, and {@link RequestIds} come first.
+     */
     void register(@Observes Router router) {
-        router.post(VerifyResource.PATH).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::handle);
+        router.post(VerifyResource.PATH).order(-SecurityHandlerPriorities.AUTHENTICATION - 1).handler(this::handle);
     }
 
     void handle(RoutingContext rc) {
         var request = rc.request();
         var token = BearerKeyMechanism.bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
         if (token == null || !plainJsonBody(request) || !acceptsJson(request.getHeader(HttpHeaders.ACCEPT))) {
+            rc.addHeadersEndHandler(ignored -> {
+                if (rc.response().getStatusCode() >= 400) {
+                    verifier.countRefusal(rc.response().getStatusCode());
+                }
+            });
             rc.next();
             return;
         }
@@ -71,8 +80,13 @@ public class VerifyRoute {
         request.resume(); // Quarkus pauses every request until a handler reads it, and body() alone does not resume
         bearer.authenticate(token, rc)
                 .invoke(caller -> bearer.requireGlobal(caller, Permissions.KEYS_VERIFY))
-                .chain(caller -> Uni.createFrom().completionStage(body.toCompletionStage())
-                        .chain(buffer -> verifier.verify(parse(buffer), caller, RequestIds.of(request))))
+                .chain(caller -> Uni.createFrom().<Buffer>emitter(read -> body.onComplete(result -> {
+                    if (result.succeeded()) {
+                        read.complete(result.result());
+                    } else {
+                        read.fail(result.cause());
+                    }
+                })).chain(buffer -> verifier.verify(parse(buffer), caller, RequestIds.of(request))))
                 .subscribe().with(answer -> answer(rc, answer), failure -> refuse(rc, failure));
     }
 
@@ -101,6 +115,7 @@ public class VerifyRoute {
         var problem = ProblemMappers.answer(failure instanceof MalformedBody malformed ? malformed.getCause() : failure,
                 rc.request());
         var body = problem.getEntity();
+        verifier.countRefusal(problem.getStatus());
         denials.audit(rc, problem.getStatus(), body.code()).subscribe().with(ignored -> {
             var response = rc.response();
             if (response.ended()) {

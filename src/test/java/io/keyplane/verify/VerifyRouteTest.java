@@ -99,6 +99,23 @@ class VerifyRouteTest {
         assertEquals("VALID", JSON.readTree(withCharset.body()).get("code").asText());
     }
 
+    @Test
+    void refusalsOfEitherLaneAreCountedAndVerifyIsLeftOutOfHttpServerRequests() throws Exception {
+        double badRequests = VerifyResourceTest.metric("keyplane_verify_refused_total{status=\"400\"");
+        double unsupported = VerifyResourceTest.metric("keyplane_verify_refused_total{status=\"415\"");
+        double valid = VerifyResourceTest.metric("keyplane_verify_requests_total{code=\"VALID\"");
+        same(verifier, "{\"key\":5}", 400); // once by each lane
+        var body = ("{\"key\":\"" + target + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertEquals(415, send(verifier, HttpRequest.BodyPublishers.ofByteArray(body), "text/plain", null, "t").statusCode());
+        assertEquals(200, send(verifier, HttpRequest.BodyPublishers.ofByteArray(body), "application/json", null, "v").statusCode());
+        assertEquals(badRequests + 2, VerifyResourceTest.metric("keyplane_verify_refused_total{status=\"400\""));
+        assertEquals(unsupported + 1, VerifyResourceTest.metric("keyplane_verify_refused_total{status=\"415\""));
+        assertEquals(valid + 1, VerifyResourceTest.metric("keyplane_verify_requests_total{code=\"VALID\""));
+        var metrics = VerifyResourceTest.management().get("/q/metrics").then().statusCode(200).extract().asString();
+        org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("http_server_requests_seconds_count{"), metrics);
+        org.junit.jupiter.api.Assertions.assertFalse(metrics.contains("uri=\"/api/v1/keys/verify\""));
+    }
+
     /** Both lanes' answers to one body, compared; returns the route's. */
     private ObjectNode same(String token, String body, int status) throws IOException, InterruptedException {
         var bytes = body.getBytes(StandardCharsets.UTF_8);
