@@ -15,6 +15,7 @@ public enum KeyKind {
 
     /** The kinds that call APIs, accepted by verification and forward-auth unless told otherwise: ServiceKeys manage. */
     public static final Set<KeyKind> DATA_PLANE = Set.of(API, INGEST);
+    private static final KeyKind[] KINDS = values();
 
     private final String wireName;
     private final String tag;
@@ -43,6 +44,11 @@ public enum KeyKind {
     }
 
     public static Optional<KeyKind> ofTag(String tag) {
-        return Arrays.stream(values()).filter(k -> k.tag.equals(tag)).findFirst();
+        for (var kind : KINDS) { // a loop, not a stream: every token parsed on the hot path comes here
+            if (kind.tag.equals(tag)) {
+                return Optional.of(kind);
+            }
+        }
+        return Optional.empty();
     }
 }
