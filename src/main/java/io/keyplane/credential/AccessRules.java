@@ -44,8 +44,11 @@ public class AccessRules {
         }
     }
 
-    /** A permission not tied to a workspace ({@code resource:action}); throws the refusal. */
-    void requireGlobal(Caller caller, String required) {
+    /**
+     * A permission not tied to a workspace ({@code resource:action}, as {@code keys:verify}); throws the refusal,
+     * exactly as {@code @PermissionsAllowed} decides it. Public for verify's route, which runs below Quarkus Security.
+     */
+    public void requireGlobal(Caller caller, String required) {
         if (caller.isOperator()) {
             return;
         }

@@ -17,13 +17,11 @@ import io.vertx.ext.web.RoutingContext;
 public class BearerAuthentication {
 
     private final KeyCheck keyCheck;
-    private final AccessRules access;
     private final AuthFailures failures;
 
     @Inject
-    BearerAuthentication(KeyCheck keyCheck, AccessRules access, AuthFailures failures) {
+    BearerAuthentication(KeyCheck keyCheck, AuthFailures failures) {
         this.keyCheck = keyCheck;
-        this.access = access;
         this.failures = failures;
     }
 
@@ -46,13 +44,5 @@ public class BearerAuthentication {
                     }
                     return counted.problem();
                 });
-    }
-
-    /**
-     * Throws the contract's 403 unless {@code caller} may do what {@code permission} (not tied to a workspace, as
-     * {@code keys:verify}) names, exactly as {@code @PermissionsAllowed(permission)} decides it.
-     */
-    public void requireGlobal(Caller caller, String permission) {
-        access.requireGlobal(caller, permission);
     }
 }

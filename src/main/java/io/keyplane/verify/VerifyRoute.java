@@ -1,6 +1,7 @@
 package io.keyplane.verify;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -13,6 +14,7 @@ import io.keyplane.audit.DeniedCalls;
 import io.keyplane.common.Problem;
 import io.keyplane.common.ProblemMappers;
 import io.keyplane.common.RequestIds;
+import io.keyplane.credential.AccessRules;
 import io.keyplane.credential.BearerAuthentication;
 import io.keyplane.credential.BearerKeyMechanism;
 import io.keyplane.credential.Permissions;
@@ -42,14 +44,16 @@ public class VerifyRoute {
     private static final String JSON_UTF8 = "application/json;charset=UTF-8";
 
     private final BearerAuthentication bearer;
+    private final AccessRules access;
     private final VerifyService verifier;
     private final DeniedCalls denials;
     private final ObjectMapper json;
     private final ObjectReader requests;
 
     @Inject
-    VerifyRoute(BearerAuthentication bearer, VerifyService verifier, DeniedCalls denials, ObjectMapper json) {
+    VerifyRoute(BearerAuthentication bearer, AccessRules access, VerifyService verifier, DeniedCalls denials, ObjectMapper json) {
         this.bearer = bearer;
+        this.access = access;
         this.verifier = verifier;
         this.denials = denials;
         this.json = json;
@@ -79,7 +83,7 @@ public class VerifyRoute {
         var body = request.body(); // read while the caller is checked; RequestIds refused a length past the limit
         request.resume(); // Quarkus pauses every request until a handler reads it, and body() alone does not resume
         bearer.authenticate(token, rc)
-                .invoke(caller -> bearer.requireGlobal(caller, Permissions.KEYS_VERIFY))
+                .invoke(caller -> access.requireGlobal(caller, Permissions.KEYS_VERIFY))
                 .chain(caller -> Uni.createFrom().<Buffer>emitter(read -> body.onComplete(result -> {
                     if (result.succeeded()) {
                         read.complete(result.result());
@@ -94,7 +98,7 @@ public class VerifyRoute {
         try {
             return requests.readValue(body.getBytes());
         } catch (IOException e) {
-            throw new MalformedBody(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -112,7 +116,7 @@ public class VerifyRoute {
     }
 
     private void refuse(RoutingContext rc, Throwable failure) {
-        var problem = ProblemMappers.answer(failure instanceof MalformedBody malformed ? malformed.getCause() : failure,
+        var problem = ProblemMappers.answer(failure instanceof UncheckedIOException unreadable ? unreadable.getCause() : failure,
                 rc.request());
         var body = problem.getEntity();
         verifier.countRefusal(problem.getStatus());
@@ -158,12 +162,5 @@ public class VerifyRoute {
         }
         var type = accept.trim();
         return type.equals("*/*") || type.equalsIgnoreCase(JSON) || type.equalsIgnoreCase("application/*");
-    }
-
-    /** A body Jackson could not read: REST's mapper answers it from the cause. */
-    private static final class MalformedBody extends RuntimeException {
-        MalformedBody(IOException cause) {
-            super(cause.getMessage(), cause, false, false);
-        }
     }
 }
