@@ -66,11 +66,15 @@ public final class AuditDtos {
         }
     }
 
-    /** The answer of {@code GET .../audit-log/verify}: either {valid, events, head} or {valid, events, first_bad_seq, reason}. */
+    /**
+     * The answer of {@code GET .../audit-log/verify}: either {valid, events, head, from_seq, to_seq} or {valid, events,
+     * first_bad_seq, reason, from_seq, to_seq}.
+     */
     @Schema(name = "AuditVerification")
     public record AuditVerification(
             boolean valid,
-            @Schema(description = "Events read", minimum = "0", maximum = "9223372036854775807") long events,
+            @Schema(description = "Events in the chain up to `to_seq`, those an earlier verification covered included",
+                    minimum = "0", maximum = "9223372036854775807") long events,
             @JsonInclude(JsonInclude.Include.NON_NULL)
             @Schema(description = "When valid: the hash of the last event (\"\" for an empty log)", maxLength = 64,
                     pattern = "^[0-9a-f]*$") String head,
@@ -78,14 +82,20 @@ public final class AuditDtos {
             @Schema(description = "When not valid: the first seq where the chain breaks", minimum = "1",
                     maximum = "9223372036854775807") Long firstBadSeq,
             @JsonInclude(JsonInclude.Include.NON_NULL)
-            @Schema(description = "When not valid: what is wrong there", maxLength = 500) String reason) {
+            @Schema(description = "When not valid: what is wrong there", maxLength = 500) String reason,
+            @Schema(description = "The first seq this verification recomputed: 1 for a full walk, else the one after "
+                    + "the last verified checkpoint. Greater than `to_seq` when no event was walked (nothing new "
+                    + "since the checkpoint, or the log now ends before it)", minimum = "1",
+                    maximum = "9223372036854775807") long fromSeq,
+            @Schema(description = "The seq of the workspace's head when the verification started: the last one it "
+                    + "vouches for", minimum = "0", maximum = "9223372036854775807") long toSeq) {
 
-        static AuditVerification valid(long events, String head) {
-            return new AuditVerification(true, events, head, null, null);
+        static AuditVerification valid(long events, String head, long fromSeq, long toSeq) {
+            return new AuditVerification(true, events, head, null, null, fromSeq, toSeq);
         }
 
-        static AuditVerification broken(long events, long firstBadSeq, String reason) {
-            return new AuditVerification(false, events, null, firstBadSeq, reason);
+        static AuditVerification broken(long events, long firstBadSeq, String reason, long fromSeq, long toSeq) {
+            return new AuditVerification(false, events, null, firstBadSeq, reason, fromSeq, toSeq);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.keyplane.audit;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -21,8 +20,8 @@ import io.keyplane.common.VersionedSecrets;
  * The hash that chains audit events: HMAC-SHA-256 with KEYPLANE_AUDIT_KEY over the event's canonical JSON (every
  * field but the hash, {@code prev_hash} and the key version included). Whoever can write the database but does
  * not hold the key cannot rewrite the chain. The key's version is stored with each event, so the key can be
- * rotated; KEYPLANE_AUDIT_KEY_PREVIOUS keeps older versions verifiable. Events from before the chain was keyed
- * (version 0) carry a plain SHA-256 and are accepted only before the first keyed event.
+ * rotated; KEYPLANE_AUDIT_KEY_PREVIOUS keeps older versions verifiable. There is no unkeyed version: an event
+ * of version 0 (a plain SHA-256 anyone can compute) breaks the chain wherever it stands.
  */
 @Singleton
 public class AuditHasher {
@@ -47,12 +46,12 @@ public class AuditHasher {
     }
 
     boolean knows(int version) {
-        return version == 0 || keys.containsKey(version);
+        return keys.containsKey(version);
     }
 
-    /** The event's hash, with the key of its own {@code keyVersion}. */
+    /** The event's hash, with the key of its own {@code keyVersion} (which {@link #knows}). */
     String hash(AuditEvent e) {
-        return e.keyVersion == 0 ? legacy(e) : keyed(keys.get((int) e.keyVersion), e);
+        return keyed(keys.get((int) e.keyVersion), e);
     }
 
     /** The MAC of a verification checkpoint, with the current key; null when the version is not configured. */
@@ -63,9 +62,7 @@ public class AuditHasher {
 
     /** HMAC-SHA-256 of the event with {@code key}: public, so that a test can compute what a key holder would. */
     public static String keyed(byte[] key, AuditEvent e) {
-        var canonical = canonical(e);
-        canonical.put("key_version", (int) e.keyVersion);
-        return hmac(key, AuditLog.toJson(canonical));
+        return hmac(key, canonicalJson(e));
     }
 
     private static String hmac(byte[] key, String text) {
@@ -78,14 +75,11 @@ public class AuditHasher {
         }
     }
 
-    /** The unkeyed SHA-256 of events written before KEYPLANE_AUDIT_KEY: anyone could compute it. */
-    public static String legacy(AuditEvent e) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(AuditLog.toJson(canonical(e)).getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException ex) {
-            throw new IllegalStateException(ex);
-        }
+    /** What the hash covers: every stored field but the hash, as JSON with sorted names. */
+    static String canonicalJson(AuditEvent e) {
+        var canonical = canonical(e);
+        canonical.put("key_version", (int) e.keyVersion);
+        return AuditLog.toJson(canonical);
     }
 
     private static TreeMap<String, Object> canonical(AuditEvent e) {

@@ -107,9 +107,12 @@ public class AuditLogResource {
             + "hash in `seq` order and checks that each `prev_hash` is the previous event's `hash` (\"\" for seq 1), "
             + "that `seq` runs 1, 2, 3, ... without gaps, and that the last event is the workspace's recorded head "
             + "(so a deleted tail is caught). Incremental: it walks the events since the last successful verification "
-            + "(a checkpoint the audit key signs); `full=true` walks them all. Answers `{\"valid\": true, \"events\": N, \"head\": \"<hash of the last "
-            + "event>\"}` or `{\"valid\": false, \"events\": N, \"first_bad_seq\": S, \"reason\": \"...\"}`; both are "
-            + "200. It reads up to the head of the moment it starts, in short batches, so concurrent appends do not "
+            + "(a checkpoint the audit key signs); `full=true` walks them all. `from_seq` and `to_seq` say which "
+            + "range it recomputed. A log that now ends before the checkpoint (a cut tail, head moved back) is "
+            + "invalid, and so is any event of key version 0 (an unkeyed hash anyone could compute). Answers "
+            + "`{\"valid\": true, \"events\": N, \"head\": \"<hash of the last event>\", \"from_seq\": F, \"to_seq\": T}` "
+            + "or `{\"valid\": false, \"events\": N, \"first_bad_seq\": S, \"reason\": \"...\", \"from_seq\": F, "
+            + "\"to_seq\": T}`; both are 200. It reads up to the head of the moment it starts, in short batches, so concurrent appends do not "
             + "disturb it; at most two run at once per replica (else 503 with Retry-After).")
     public Uni<AuditVerification> verify(@RestPath UUID workspaceId,
             @RestQuery @Parameter(description = "true: walk the whole chain again, not only what came since the last "

@@ -51,31 +51,40 @@ public class AuditService {
     /**
      * Recomputes the chain up to the head of this moment, oldest first, {@value #BATCH_SIZE} events per short
      * transaction: from the last checkpoint, or from the first event when {@code full} (or when the checkpoint's
-     * MAC does not hold). A valid chain moves the checkpoint to the head. At most {@value #CONCURRENT_VERIFICATIONS}
-     * run at once on a replica; more are 503 with Retry-After.
+     * MAC does not hold). A checkpoint beyond the head means events it vouched for are gone: invalid, without a
+     * walk, full or not (a full walk must not move the checkpoint back onto a shortened log). A valid chain moves the checkpoint to the head. At most {@value #CONCURRENT_VERIFICATIONS} run at once
+     * on a replica; more are 503 with Retry-After.
      */
     public Uni<AuditVerification> verify(UUID workspaceId, boolean full) {
         if (!verifications.tryAcquire()) {
             return Uni.createFrom().failure(KeyplaneException.unavailable(1));
         }
         return events.head(workspaceId)
-                .chain(head -> (full ? Uni.createFrom().<AuditCheckpoint>nullItem() : events.checkpoint(workspaceId))
-                        .chain(checkpoint -> walkFrom(workspaceId, trusted(checkpoint, head), head)))
+                .chain(head -> events.checkpoint(workspaceId).map(this::signed)
+                        .chain(checkpoint -> checkpoint != null && checkpoint.seq > head.seq()
+                                ? Uni.createFrom().item(truncated(checkpoint, head))
+                                : walkFrom(workspaceId, full ? null : checkpoint, head)))
                 .eventually(() -> verifications.release());
     }
 
-    /** A checkpoint whose MAC holds and that is not past the head; else none: the walk starts at the beginning. */
-    private AuditCheckpoint trusted(AuditCheckpoint checkpoint, AuditRepository.Head head) {
-        if (checkpoint == null || checkpoint.seq > head.seq() || !java.util.Objects.equals(checkpoint.mac,
+    /** The checkpoint if its MAC holds (only the audit key can move it); else none: the walk starts at the beginning. */
+    private AuditCheckpoint signed(AuditCheckpoint checkpoint) {
+        if (checkpoint == null || !java.util.Objects.equals(checkpoint.mac,
                 hasher.checkpointMac(checkpoint.keyVersion, checkpoint.workspaceId, checkpoint.seq, checkpoint.hash))) {
             return null;
         }
         return checkpoint;
     }
 
+    /** The log ends before events an earlier verification saw: its tail was cut (and the head moved back). */
+    private static AuditVerification truncated(AuditCheckpoint checkpoint, AuditRepository.Head head) {
+        return AuditVerification.broken(head.seq(), head.seq() + 1, "events " + (head.seq() + 1) + " to "
+                + checkpoint.seq + " were verified before but are gone: the log ends at seq " + head.seq(),
+                checkpoint.seq + 1, head.seq());
+    }
+
     private Uni<AuditVerification> walkFrom(UUID workspaceId, AuditCheckpoint from, AuditRepository.Head head) {
-        var verifier = from == null ? new ChainVerifier(hasher)
-                : new ChainVerifier(hasher, from.seq, from.hash, from.keyVersion != 0);
+        var verifier = from == null ? new ChainVerifier(hasher) : new ChainVerifier(hasher, from.seq, from.hash);
         // up to the highest seq stored when the head was read: an event put beyond the head by hand is read too
         long end = Math.max(head.seq(), head.maxStoredSeq());
         return walk(from == null ? 0 : from.seq, after -> events.batch(workspaceId, after, end, BATCH_SIZE))

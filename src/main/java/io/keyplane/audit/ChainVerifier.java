@@ -12,7 +12,7 @@ import io.keyplane.audit.AuditDtos.AuditVerification;
 final class ChainVerifier {
 
     private final AuditHasher hasher;
-    private boolean keyed;
+    private final long fromSeq;
     private long events;
     private long lastSeq;
     private String lastHash = "";
@@ -20,16 +20,16 @@ final class ChainVerifier {
     private String reason;
 
     ChainVerifier(AuditHasher hasher) {
-        this.hasher = hasher;
+        this(hasher, 0, "");
     }
 
     /** Continues after a checkpoint: events up to {@code seq} were verified before, the last one had {@code hash}. */
-    ChainVerifier(AuditHasher hasher, long seq, String hash, boolean keyed) {
+    ChainVerifier(AuditHasher hasher, long seq, String hash) {
         this.hasher = hasher;
+        this.fromSeq = seq + 1;
         this.events = seq;
         this.lastSeq = seq;
         this.lastHash = hash;
-        this.keyed = keyed;
     }
 
     void accept(AuditEvent e) {
@@ -54,8 +54,8 @@ final class ChainVerifier {
                 fail(Math.max(lastSeq, 1), "the workspace head's hash is not the hash of seq " + lastSeq);
             }
         }
-        return firstBadSeq == null ? AuditVerification.valid(events, lastHash)
-                : AuditVerification.broken(events, firstBadSeq, reason);
+        return firstBadSeq == null ? AuditVerification.valid(events, lastHash, fromSeq, headSeq)
+                : AuditVerification.broken(events, firstBadSeq, reason, fromSeq, headSeq);
     }
 
     private void check(AuditEvent e) {
@@ -67,14 +67,13 @@ final class ChainVerifier {
         } else if (!Objects.equals(e.prevHash, lastHash)) {
             fail(e.seq, e.seq == 1 ? "prev_hash of the first event must be empty"
                     : "prev_hash is not the hash of seq " + lastSeq);
-        } else if (e.keyVersion == 0 && keyed) {
-            fail(e.seq, "an unkeyed event after keyed ones: no event is written unkeyed any more");
+        } else if (e.keyVersion == 0) {
+            fail(e.seq, "an unkeyed event (key version 0): anyone can compute its hash, so none is accepted");
         } else if (!hasher.knows(e.keyVersion)) {
             fail(e.seq, "audit key version " + e.keyVersion + " is not configured (KEYPLANE_AUDIT_KEY_PREVIOUS)");
         } else if (!Objects.equals(hasher.hash(e), e.hash)) {
             fail(e.seq, "hash does not match the event's content");
         }
-        keyed |= e.keyVersion != 0;
     }
 
     private void fail(long seq, String why) {

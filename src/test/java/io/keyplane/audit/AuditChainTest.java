@@ -129,7 +129,7 @@ class AuditChainTest {
         var forged = load(2);
         forged.keyVersion = 0; // the plain SHA-256 anyone can compute
         TestDatabase.tamper("update audit_event set hash = ?, key_version = 0 where workspace_id = ? and seq = 2",
-                AuditHasher.legacy(forged), ws.id());
+                unkeyed(forged), ws.id());
         assertBrokenAt(2);
         assertEquals(true, verify().getString("reason").contains("unkeyed"));
         var wrongKey = load(2);
@@ -137,6 +137,68 @@ class AuditChainTest {
         TestDatabase.tamper("update audit_event set hash = ?, key_version = 1 where workspace_id = ? and seq = 2",
                 AuditHasher.keyed("a-guess-at-the-audit-key-0123456789abcdef".getBytes(), wrongKey), ws.id());
         assertBrokenAt(2);
+    }
+
+    /**
+     * Whoever can write the database rewrites the whole history as a chain of unkeyed (version 0) hashes, computed
+     * without the audit key, head included: not a single event of it is accepted.
+     */
+    @Test
+    void aWholeHistoryRewrittenWithUnkeyedHashesIsInvalid() {
+        var n = count();
+        var previousHash = "";
+        for (long seq = 1; seq <= n; seq++) {
+            var e = load(seq);
+            e.action = seq == 2 ? "history.rewritten" : e.action;
+            e.prevHash = previousHash;
+            e.keyVersion = 0;
+            e.hash = unkeyed(e);
+            TestDatabase.tamper("update audit_event set action = ?, prev_hash = ?, key_version = 0, hash = ? "
+                    + "where workspace_id = ? and seq = ?", e.action, e.prevHash, e.hash, ws.id(), seq);
+            previousHash = e.hash;
+        }
+        TestDatabase.update("update workspace set audit_head = ? where id = ?", previousHash, ws.id());
+        assertBrokenAt(1);
+        assertEquals(true, verify().getString("reason").contains("unkeyed"), verify().prettify());
+    }
+
+    @Test
+    void aTailCutBehindTheCheckpointIsInvalidNotIgnored() {
+        assertEquals(true, verifySinceCheckpoint().getBoolean("valid"));
+        var n = count();
+        // the last two events go, and the head is moved back onto what is left: a consistent, shorter chain
+        TestDatabase.tamper("delete from audit_event where workspace_id = ? and seq > ?", ws.id(), n - 2);
+        TestDatabase.update("update workspace set audit_seq = ?, audit_head = ? where id = ?", n - 2, hashAt(n - 2),
+                ws.id());
+        var report = verifySinceCheckpoint();
+        assertEquals(false, report.getBoolean("valid"), report.prettify());
+        assertEquals(n - 1, report.getLong("first_bad_seq"));
+        assertEquals(true, report.getString("reason").contains("gone"), report.prettify());
+        assertEquals(n - 2, report.getLong("to_seq"));
+        // the shorter chain is consistent in itself: the signed checkpoint is what remembers, for a full walk too
+        var full = verify();
+        assertEquals(false, full.getBoolean("valid"), full.prettify());
+        assertEquals(n - 1, full.getLong("first_bad_seq"));
+    }
+
+    @Test
+    void eachAnswerSaysWhichRangeItRecomputed() {
+        var n = count();
+        var first = verifySinceCheckpoint();
+        assertEquals(List.of(true, 1L, n), List.of(first.getBoolean("valid"), first.getLong("from_seq"), first.getLong("to_seq")));
+        as(ws.ownerKey(), requestId()).body(Map.of("name", "database:write")).post(ws.path("/scopes")).then().statusCode(201);
+        var next = verifySinceCheckpoint();
+        assertEquals(List.of(true, n + 1, n + 1), List.of(next.getBoolean("valid"), next.getLong("from_seq"), next.getLong("to_seq")));
+        assertEquals(n + 1, next.getLong("events"));
+        var nothingNew = verifySinceCheckpoint();
+        assertEquals(List.of(true, n + 2, n + 1),
+                List.of(nothingNew.getBoolean("valid"), nothingNew.getLong("from_seq"), nothingNew.getLong("to_seq")));
+        var full = verify();
+        assertEquals(List.of(1L, n + 1), List.of(full.getLong("from_seq"), full.getLong("to_seq")));
+        TestDatabase.tamper("update audit_event set action = 'x' where workspace_id = ? and seq = 2", ws.id());
+        var broken = verify();
+        assertEquals(List.of(false, 1L, n + 1), List.of(broken.getBoolean("valid"), broken.getLong("from_seq"),
+                broken.getLong("to_seq")));
     }
 
     @Test
@@ -301,6 +363,16 @@ class AuditChainTest {
         e.hash = (String) row.get("hash");
         e.keyVersion = ((Number) row.get("key_version")).shortValue();
         return e;
+    }
+
+    /** The plain SHA-256 of an event's canonical form: what anyone can compute without the audit key. */
+    static String unkeyed(AuditEvent e) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(AuditHasher.canonicalJson(e).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     static AuditEvent successor(AuditEvent previous, String action) {
