@@ -71,6 +71,26 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID>, Sc
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list();
     }
 
+    /**
+     * The keys before {@code keyId} in its rotation chain (its predecessor, that one's, and so on) that still work or
+     * could: not revoked and not expired, so inside a rotation's grace period. Newest first, row-locked, for revoking
+     * them with it.
+     */
+    Uni<List<ApiKey>> inGraceBefore(UUID workspaceId, UUID keyId, Instant now) {
+        // union, not union all: a cycle (impossible by construction) would end rather than loop
+        return getSession().chain(session -> session.createNativeQuery("""
+                with recursive chain(id, rotated_from) as (
+                    select id, rotated_from from api_key where id = ?1 and workspace_id = ?2
+                    union
+                    select a.id, a.rotated_from from api_key a join chain c on a.id = c.rotated_from
+                    where a.workspace_id = ?2)
+                select id from chain where id <> ?1""", UUID.class)
+                .setParameter(1, keyId).setParameter(2, workspaceId).getResultList())
+                .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(List.<ApiKey>of())
+                        : find("workspaceId = ?1 and id in ?2 and status <> 'revoked' and (expiresAt is null or expiresAt > ?3) order by createdAt desc",
+                                workspaceId, ids, now).withLock(LockModeType.PESSIMISTIC_WRITE).list());
+    }
+
     /** In SQL: {@code = any(text[])} has no HQL form. */
     @Override
     public Uni<Long> countGranting(UUID workspaceId, String scope) {

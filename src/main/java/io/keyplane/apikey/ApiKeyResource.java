@@ -155,7 +155,9 @@ public class ApiKeyResource {
     @PermissionsAllowed(value = Permissions.KEYS_WRITE, permission = WorkspacePermission.class)
     @Operation(operationId = "revokeApiKey",
             summary = "Revoke an API key", description = "Needs `keys:write`. Permanent, and in force before "
-            + "this response is sent.")
+            + "this response is sent. Every key before this one in its rotation chain that is still inside its grace "
+            + "period is revoked with it (an `api_key.revoke` event each, naming this key as `revoked_with`), so "
+            + "revoking the newest key of a rotation stops access at once.")
     @APIResponse(responseCode = "200", description = "`{\"status\": \"revoked\"}`")
     public Uni<StatusResponse> revoke(@RestPath UUID workspaceId, @RestPath UUID keyId) {
         return keys.revoke(workspaceId, keyId, Caller.of(identity)).map(k -> new StatusResponse(k.status()));

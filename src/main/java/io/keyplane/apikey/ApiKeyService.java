@@ -232,18 +232,44 @@ public class ApiKeyService {
                 .map(k -> ApiKeyResponse.from(k, clock.instant()));
     }
 
-    /** Permanent. Revoking a revoked key succeeds again without a second event. */
+    /**
+     * Permanent, for the key and for every key before it in its rotation chain still inside its grace period (each
+     * with an event of its own): revoking the newest key of a rotation stops the application's access at once, not
+     * when the grace period ends. Revoking a revoked key succeeds again without a second event.
+     */
     public Uni<ApiKeyResponse> revoke(UUID workspaceId, UUID keyId, Caller caller) {
-        return changing(() -> keys.findInWorkspace(workspaceId, keyId, LockModeType.PESSIMISTIC_WRITE)
+        var now = clock.instant();
+        return Panache.withTransaction(() -> keys.findInWorkspace(workspaceId, keyId, LockModeType.PESSIMISTIC_WRITE)
                 .invoke(k -> requireManageable(k, caller))
-                .call(k -> {
-                    if (k.isRevoked()) {
-                        return Uni.createFrom().voidItem();
+                .chain(k -> keys.inGraceBefore(workspaceId, k.id, now).chain(predecessors -> {
+                    var revoked = new java.util.ArrayList<ApiKey>(predecessors.size() + 1);
+                    revoked.add(k);
+                    revoked.addAll(predecessors);
+                    Uni<Void> done = revokeOne(k, Changes.none(), now);
+                    for (var old : predecessors) {
+                        done = done.chain(() -> revokeOne(old, Changes.none().created("revoked_with", k.id), now));
                     }
-                    var changes = Changes.none().field("status", k.status, ApiKey.REVOKED);
-                    k.revoke(clock.instant());
-                    return audit.success(workspaceId, "api_key.revoke", "api_key", k.id, changes).replaceWithVoid();
-                }));
+                    return done.call(() -> announce(revoked)).replaceWith(revoked);
+                })))
+                .invoke(revoked -> revoked.forEach(k -> keyChanges.evictHere(Change.key(k.keyHash))))
+                .map(revoked -> ApiKeyResponse.from(revoked.get(0), clock.instant()));
+    }
+
+    private Uni<Void> revokeOne(ApiKey k, Changes changes, Instant now) {
+        if (k.isRevoked()) {
+            return Uni.createFrom().voidItem();
+        }
+        changes.field("status", k.status, ApiKey.REVOKED);
+        k.revoke(now);
+        return audit.success(k.workspaceId, "api_key.revoke", "api_key", k.id, changes).replaceWithVoid();
+    }
+
+    private Uni<Void> announce(List<ApiKey> changed) {
+        Uni<Void> done = Uni.createFrom().voidItem();
+        for (var k : changed) {
+            done = done.call(() -> keyChanges.announce(Change.key(k.keyHash)));
+        }
+        return done;
     }
 
     /**

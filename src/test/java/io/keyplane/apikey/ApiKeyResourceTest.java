@@ -29,6 +29,7 @@ import io.keyplane.support.TestDatabase;
 import io.keyplane.support.TestWorkspace;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 
 @QuarkusTest
@@ -431,6 +432,68 @@ class ApiKeyResourceTest {
         given().auth().oauth2(old.getString("key")).get("/api/v1/whoami").then().statusCode(200);
         given().auth().oauth2(next.getString("key")).get("/api/v1/whoami").then().statusCode(200);
         owner().post(ws.path("/api-keys/" + oldId + "/rotate")).then().statusCode(409).body("code", is("already_rotated"));
+    }
+
+    String verifyCode(String key) {
+        return given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body(Map.of("key", key))
+                .post("/api/v1/keys/verify").then().statusCode(200).extract().path("code");
+    }
+
+    JsonPath rotateWithGrace(String keyId, int seconds) {
+        return owner().body(Map.of("grace_period_seconds", seconds)).post(ws.path("/api-keys/" + keyId + "/rotate"))
+                .then().statusCode(201).extract().jsonPath();
+    }
+
+    /** The console says revoking stops every application at once: keys still in a rotation's grace period included. */
+    @Test
+    void revokingARotatedKeyRevokesThePredecessorsStillInTheirGracePeriod() {
+        var first = ws.createKey(body("name", "app", "scopes", List.of("database:read")));
+        var second = rotateWithGrace(first.getString("id"), 86_400);
+        var third = rotateWithGrace(second.getString("id"), 86_400);
+        var unrelated = ws.createKey(body("name", "other app"));
+        for (var key : List.of(first, second, third, unrelated)) {
+            assertEquals("VALID", verifyCode(key.getString("key")));
+        }
+
+        owner().header("X-Request-Id", "revoke-chain").delete(ws.path("/api-keys/" + third.getString("id")))
+                .then().statusCode(200).body("status", is("revoked"));
+        for (var key : List.of(first, second, third)) {
+            assertEquals("REVOKED", verifyCode(key.getString("key")));
+            owner().get(ws.path("/api-keys/" + key.getString("id"))).then().statusCode(200)
+                    .body("status", is("revoked")).body("revoked_at", notNullValue());
+        }
+        assertEquals("VALID", verifyCode(unrelated.getString("key")));
+        var events = TestDatabase.query("select target_id, changes from audit_event where workspace_id = ? "
+                + "and action = 'api_key.revoke' and request_id = 'revoke-chain' order by seq", ws.id());
+        assertEquals(List.of(third.getString("id"), second.getString("id"), first.getString("id")),
+                events.stream().map(e -> e.get("target_id")).toList());
+        assertFalse(((String) events.get(0).get("changes")).contains("revoked_with"));
+        for (var predecessor : events.subList(1, 3)) {
+            assertEquals(true, ((String) predecessor.get("changes")).contains("\"revoked_with\":[null,\""
+                    + third.getString("id") + "\"]"), predecessor.toString());
+        }
+        // revoking again changes nothing and writes nothing
+        owner().delete(ws.path("/api-keys/" + third.getString("id"))).then().statusCode(200);
+        assertEquals(3, TestDatabase.query("select 1 from audit_event where workspace_id = ? and action = 'api_key.revoke'",
+                ws.id()).size());
+    }
+
+    @Test
+    void revokingAKeyInItsGracePeriodLeavesItsSuccessorAndOnlyTouchesItsOwnChain() {
+        var old = ws.createKey(body("name", "app"));
+        var next = rotateWithGrace(old.getString("id"), 3_600);
+        owner().delete(ws.path("/api-keys/" + old.getString("id"))).then().statusCode(200).body("status", is("revoked"));
+        assertEquals("REVOKED", verifyCode(old.getString("key")));
+        assertEquals("VALID", verifyCode(next.getString("key")));
+        // another workspace's chain is out of reach: its key is not found here, and keeps working
+        var other = TestWorkspace.create();
+        var foreign = other.createKey(Map.of("name", "foreign"));
+        var foreignNext = given().auth().oauth2(other.ownerKey()).contentType(ContentType.JSON)
+                .body(Map.of("grace_period_seconds", 3_600)).post(other.path("/api-keys/" + foreign.getString("id") + "/rotate"))
+                .then().statusCode(201).extract().jsonPath();
+        owner().delete(ws.path("/api-keys/" + foreignNext.getString("id"))).then().statusCode(404).body("code", is("not_found"));
+        assertEquals("VALID", verifyCode(foreign.getString("key")));
+        assertEquals("VALID", verifyCode(foreignNext.getString("key")));
     }
 
     @Test
