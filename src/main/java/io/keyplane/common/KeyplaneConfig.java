@@ -82,6 +82,28 @@ public interface KeyplaneConfig {
 
     Webhook webhook();
 
+    Limit limit();
+
+    /** Per-workspace caps (API.md 10.1): creating one more is 422 limit_exceeded with the cap in {@code limit}. */
+    interface Limit {
+        /** The defaults, which the OpenAPI document shows as maxItems. */
+        int DEFAULT_WEBHOOKS = 16;
+        int DEFAULT_POLICIES = 100;
+        int DEFAULT_SCOPES = 1000;
+
+        /** KEYPLANE_LIMIT_WEBHOOKS. */
+        @WithDefault("" + DEFAULT_WEBHOOKS)
+        int webhooks();
+
+        /** KEYPLANE_LIMIT_POLICIES: forward-auth policies. */
+        @WithDefault("" + DEFAULT_POLICIES)
+        int policies();
+
+        /** KEYPLANE_LIMIT_SCOPES: custom scopes (the built-in ones do not count). */
+        @WithDefault("" + DEFAULT_SCOPES)
+        int scopes();
+    }
+
     /** Webhook deliveries (API.md section 9). */
     interface Webhook {
         /** KEYPLANE_WEBHOOK_ALLOW_PRIVATE: let webhooks reach loopback, link-local and private addresses (SSRF). */

@@ -17,6 +17,7 @@ public class KeyplaneException extends RuntimeException {
     private final List<FieldError> errors;
     private final List<String> requiredScopes;
     private final Long retryAfterSeconds;
+    private final Integer limit;
 
     public KeyplaneException(int status, String code, String detail) {
         this(status, code, detail, null, null, null);
@@ -24,12 +25,18 @@ public class KeyplaneException extends RuntimeException {
 
     protected KeyplaneException(int status, String code, String detail, List<FieldError> errors,
             List<String> requiredScopes, Long retryAfterSeconds) {
+        this(status, code, detail, errors, requiredScopes, retryAfterSeconds, null);
+    }
+
+    private KeyplaneException(int status, String code, String detail, List<FieldError> errors,
+            List<String> requiredScopes, Long retryAfterSeconds, Integer limit) {
         super(detail, null, false, false); // expected outcome: no stack trace needed
         this.status = status;
         this.code = code;
         this.errors = errors;
         this.requiredScopes = requiredScopes;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.limit = limit;
     }
 
     public static KeyplaneException validation(String field, String message) {
@@ -42,6 +49,12 @@ public class KeyplaneException extends RuntimeException {
 
     public static KeyplaneException unprocessable(String code, String field, String message) {
         return new KeyplaneException(422, code, message, List.of(new FieldError(field, message)), null, null);
+    }
+
+    /** 422 limit_exceeded: the workspace holds {@code limit} {@code what} already, the most {@code setting} allows. */
+    public static KeyplaneException limitExceeded(String what, int limit, String setting) {
+        return new KeyplaneException(422, "limit_exceeded", "The workspace already has " + limit + " " + what
+                + ", the most it may have (" + setting + "); delete one first", null, null, null, limit);
     }
 
     public static KeyplaneException notFound(String what) {
@@ -109,5 +122,9 @@ public class KeyplaneException extends RuntimeException {
 
     public Long retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    public Integer limit() {
+        return limit;
     }
 }

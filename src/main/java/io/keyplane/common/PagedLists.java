@@ -36,7 +36,8 @@ final class PagedLists {
         var ok = op.getResponses().getAPIResponse("200");
         if (ok != null && ok.getContent() != null) {
             ok.getContent().getMediaTypes().values().stream().map(m -> m.getSchema())
-                    .filter(PagedLists::isArray).forEach(s -> s.maxItems(PageRequest.MAX_LIMIT));
+                    .filter(PagedLists::isArray).forEach(s -> s.maxItems(s.getMaxItems() == null ? PageRequest.MAX_LIMIT
+                            : Math.min(s.getMaxItems(), PageRequest.MAX_LIMIT))); // a workspace's cap may be lower
         }
     }
 

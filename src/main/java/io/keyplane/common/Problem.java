@@ -27,7 +27,9 @@ public record Problem(
         @Schema(description = "Present on validation failures: every violation at once", maxItems = 10000)
         List<FieldError> errors,
         @Schema(description = "Present on insufficient_scope: the missing permissions", maxItems = 50)
-        List<@Size(max = 100) String> requiredScopes) {
+        List<@Size(max = 100) String> requiredScopes,
+        @Schema(description = "Present on limit_exceeded: the workspace's cap that was reached", minimum = "0",
+                maximum = "2147483647") Integer limit) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
@@ -54,6 +56,7 @@ public record Problem(
             case "rate_limited" -> "Rate limit exceeded";
             case "internal_error" -> "Internal server error";
             case "service_unavailable" -> "Service unavailable";
+            case "limit_exceeded" -> "Workspace limit reached";
             default -> code.substring(0, 1).toUpperCase() + code.substring(1).replace('_', ' ');
         };
     }

@@ -60,7 +60,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public RestResponse<Problem> domain(KeyplaneException e, HttpServerRequest request) {
-        var response = problem(e.status(), e.code(), e.getMessage(), request, e.errors(), e.requiredScopes());
+        var response = problem(e.status(), e.code(), e.getMessage(), request, e.errors(), e.requiredScopes(), e.limit());
         if (e.status() == 401) {
             response.getHeaders().putSingle(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
         }
@@ -165,8 +165,13 @@ public class ProblemMappers {
 
     static RestResponse<Problem> problem(int status, String code, String detail, HttpServerRequest request,
             List<FieldError> errors, List<String> requiredScopes) {
+        return problem(status, code, detail, request, errors, requiredScopes, null);
+    }
+
+    static RestResponse<Problem> problem(int status, String code, String detail, HttpServerRequest request,
+            List<FieldError> errors, List<String> requiredScopes, Integer limit) {
         var body = new Problem("urn:keyplane:problem:" + code, Problem.titleOf(code), status, detail, request.path(),
-                code, RequestIds.of(request), errors, requiredScopes);
+                code, RequestIds.of(request), errors, requiredScopes, limit);
         return RestResponse.ResponseBuilder.<Problem>ok().status(status).entity(body).type(Problem.MEDIA_TYPE).build();
     }
 

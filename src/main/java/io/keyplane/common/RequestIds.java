@@ -80,7 +80,7 @@ public class RequestIds {
     private void rejectTooLarge(RoutingContext rc, String requestId) {
         var problem = new Problem("urn:keyplane:problem:payload_too_large", Problem.titleOf("payload_too_large"), 413,
                 "Request bodies are limited to " + MAX_BODY_BYTES + " bytes", rc.request().path(), "payload_too_large",
-                requestId, null, null);
+                requestId, null, null, null);
         try {
             rc.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
                     .putHeader("Connection", "close").end(json.writeValueAsString(problem));

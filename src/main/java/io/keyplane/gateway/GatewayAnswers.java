@@ -126,7 +126,7 @@ class GatewayAnswers {
         }
         var body = new Problem("urn:keyplane:problem:" + problem.code(), Problem.titleOf(problem.code()), status,
                 problem.getMessage(), rc.get(ORIGINAL_PATH, rc.request().path()), problem.code(),
-                RequestIds.of(rc.request()), null, problem.requiredScopes());
+                RequestIds.of(rc.request()), null, problem.requiredScopes(), problem.limit());
         try {
             response.end(json.writeValueAsString(body));
         } catch (JsonProcessingException e) {

@@ -23,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -37,6 +38,7 @@ import io.keyplane.credential.WorkspacePermission;
 import io.keyplane.gateway.PolicyDtos.CreatePolicyRequest;
 import io.keyplane.gateway.PolicyDtos.PolicyResponse;
 import io.keyplane.gateway.PolicyDtos.UpdatePolicyRequest;
+import io.keyplane.common.KeyplaneConfig;
 import io.quarkus.security.PermissionsAllowed;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -62,7 +64,10 @@ public class PolicyResource {
     @PermissionsAllowed(value = Permissions.FORWARD_AUTH_READ, permission = WorkspacePermission.class)
     @Operation(operationId = "listForwardAuthPolicies", summary = "List forward-auth policies",
             description = "Needs `forward_auth:read`. Newest first; `limit` 1-200 (default 50), next page in the "
-                    + "`Link: rel=\"next\"` header.")
+                    + "`Link: rel=\"next\"` header. A workspace has at most `KEYPLANE_LIMIT_POLICIES` policies "
+                    + "(default 100, the `maxItems` shown).")
+    @APIResponse(responseCode = "200", description = "The policies", content = @Content(schema = @Schema(
+            type = SchemaType.ARRAY, implementation = PolicyResponse.class, maxItems = KeyplaneConfig.Limit.DEFAULT_POLICIES)))
     public Uni<RestResponse<List<PolicyResponse>>> list(@RestPath UUID workspaceId, @RestQuery String limit,
             @RestQuery String cursor, @Context UriInfo uri) {
         var page = PageRequest.of(limit, cursor);
@@ -78,7 +83,8 @@ public class PolicyResource {
     @APIResponse(responseCode = "201", description = "Created",
             content = @Content(schema = @Schema(implementation = PolicyResponse.class)))
     @APIResponse(responseCode = "422", description = "`unknown_scope`: a rule's scope is not in the catalog; "
-            + "`unprocessable`: `key_source` names the gateway key's header")
+            + "`unprocessable`: `key_source` names the gateway key's header; `limit_exceeded`: the workspace has "
+            + "`KEYPLANE_LIMIT_POLICIES` policies already (default 100; the problem's `limit`)")
     public Uni<RestResponse<PolicyResponse>> create(@RestPath UUID workspaceId,
             @Valid @NotNull CreatePolicyRequest body, @Context UriInfo uri) {
         return policies.create(workspaceId, body, Caller.of(identity))

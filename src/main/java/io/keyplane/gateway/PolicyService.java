@@ -20,12 +20,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keyplane.audit.AuditLog;
 import io.keyplane.audit.Changes;
 import io.keyplane.common.JsonBodies.Patch;
+import io.keyplane.common.KeyplaneConfig;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
+import io.keyplane.common.WorkspaceCaps;
 import io.keyplane.credential.Caller;
-import io.keyplane.credential.KeyChanges;
 import io.keyplane.credential.KeyChanges.Change;
+import io.keyplane.credential.KeyChanges;
 import io.keyplane.gateway.PolicyDtos.CreatePolicyRequest;
 import io.keyplane.gateway.PolicyDtos.PolicyResponse;
 import io.keyplane.gateway.PolicyDtos.Rule;
@@ -51,10 +53,12 @@ public class PolicyService {
     private final KeyChanges changes;
     private final ObjectMapper json;
     private final Clock clock;
+    private final int maxPolicies;
 
     @Inject
     PolicyService(PolicyRepository policies, ScopeService scopes, AuditLog audit, KeyChanges changes, ObjectMapper json,
-            Clock clock) {
+            Clock clock, KeyplaneConfig config) {
+        this.maxPolicies = config.limit().policies();
         this.policies = policies;
         this.scopes = scopes;
         this.audit = audit;
@@ -67,24 +71,29 @@ public class PolicyService {
     public Uni<PolicyResponse> create(UUID workspaceId, CreatePolicyRequest body, Caller caller) {
         requireEndUserSource(body.keySource());
         var rules = normalised(body.rules());
-        return validateScopes(workspaceId, rules).chain(() -> {
-            var now = clock.instant();
-            var policy = new ForwardAuthPolicy();
-            policy.id = UUID.randomUUID();
-            policy.workspaceId = workspaceId;
-            policy.name = body.name().trim();
-            policy.rules = write(rules);
-            policy.keySource = body.keySource() == null ? KeySource.DEFAULT : body.keySource();
-            policy.createdBy = caller.actorId();
-            policy.createdAt = now;
-            policy.updatedAt = now;
-            return policies.persist(policy)
-                    .call(() -> audit.success(workspaceId, "forward_auth_policy.create", "forward_auth_policy", policy.id,
-                            Changes.none().created("name", policy.name).created("rules", rules)
-                                    .created("key_source", policy.keySource)))
-                    .call(() -> changes.announce(changeOf(policy.id)))
-                    .map(this::toResponse);
-        });
+        return validateScopes(workspaceId, rules)
+                .chain(() -> WorkspaceCaps.requireRoom(workspaceId, maxPolicies, "forward-auth policies",
+                        "KEYPLANE_LIMIT_POLICIES", () -> policies.count("workspaceId", workspaceId)))
+                .chain(() -> insert(workspaceId, body, rules, caller));
+    }
+
+    private Uni<PolicyResponse> insert(UUID workspaceId, CreatePolicyRequest body, List<Rule> rules, Caller caller) {
+        var now = clock.instant();
+        var policy = new ForwardAuthPolicy();
+        policy.id = UUID.randomUUID();
+        policy.workspaceId = workspaceId;
+        policy.name = body.name().trim();
+        policy.rules = write(rules);
+        policy.keySource = body.keySource() == null ? KeySource.DEFAULT : body.keySource();
+        policy.createdBy = caller.actorId();
+        policy.createdAt = now;
+        policy.updatedAt = now;
+        return policies.persist(policy)
+                .call(() -> audit.success(workspaceId, "forward_auth_policy.create", "forward_auth_policy", policy.id,
+                        Changes.none().created("name", policy.name).created("rules", rules)
+                                .created("key_source", policy.keySource)))
+                .call(() -> changes.announce(changeOf(policy.id)))
+                .map(this::toResponse);
     }
 
     @WithSession

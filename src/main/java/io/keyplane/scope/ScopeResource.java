@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -26,6 +27,7 @@ import io.keyplane.credential.Permissions;
 import io.keyplane.credential.WorkspacePermission;
 import io.keyplane.scope.ScopeDtos.CreateScopeRequest;
 import io.keyplane.scope.ScopeDtos.ScopeResponse;
+import io.keyplane.common.KeyplaneConfig;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 
@@ -33,6 +35,9 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Scopes", description = "The workspace's permission catalog: built-in management permissions plus its own")
 public class ScopeResource {
+
+    /** The default cap on custom scopes, plus the built-in ones ({@code Permissions.BUILT_IN}; a test holds the sum). */
+    static final int MAX_LISTED = KeyplaneConfig.Limit.DEFAULT_SCOPES + 12;
 
     private final ScopeService scopes;
 
@@ -45,7 +50,10 @@ public class ScopeResource {
     @PermissionsAllowed(value = Permissions.MEMBER, permission = WorkspacePermission.class)
     @Operation(operationId = "listScopes",
             summary = "List scopes", description = "Built-in permissions first, then the workspace's own by name. "
-            + "Any ServiceKey of the workspace may read it.")
+            + "Any ServiceKey of the workspace may read it. One unpaged list: a workspace has at most "
+            + "`KEYPLANE_LIMIT_SCOPES` scopes of its own (default 1000; `maxItems` adds the built-in ones).")
+    @APIResponse(responseCode = "200", description = "The catalog", content = @Content(schema = @Schema(
+            type = SchemaType.ARRAY, implementation = ScopeResponse.class, maxItems = MAX_LISTED)))
     public Uni<List<ScopeResponse>> list(@RestPath UUID workspaceId) {
         return scopes.list(workspaceId);
     }
@@ -59,6 +67,8 @@ public class ScopeResource {
     @APIResponse(responseCode = "201", description = "Created",
             content = @Content(schema = @Schema(implementation = ScopeResponse.class)))
     @APIResponse(responseCode = "409", description = "`scope_exists`: the name is taken or built in")
+    @APIResponse(responseCode = "422", description = "`limit_exceeded`: the workspace has `KEYPLANE_LIMIT_SCOPES` "
+            + "scopes of its own already (default 1000; the problem's `limit`)")
     public Uni<RestResponse<ScopeResponse>> create(@RestPath UUID workspaceId, @Valid @NotNull CreateScopeRequest body) {
         return scopes.create(workspaceId, body.name(), body.description())
                 .map(s -> RestResponse.status(RestResponse.Status.CREATED, s));

@@ -14,7 +14,9 @@ import jakarta.inject.Inject;
 import io.keyplane.audit.AuditLog;
 import io.keyplane.audit.Changes;
 import io.keyplane.common.FieldError;
+import io.keyplane.common.KeyplaneConfig;
 import io.keyplane.common.KeyplaneException;
+import io.keyplane.common.WorkspaceCaps;
 import io.keyplane.credential.Permissions;
 import io.keyplane.scope.ScopeDtos.ScopeResponse;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -28,13 +30,16 @@ public class ScopeService {
     private final Instance<ScopeHolders> holders;
     private final AuditLog audit;
     private final Clock clock;
+    private final int maxScopes;
 
     @Inject
-    ScopeService(ScopeRepository scopes, @Any Instance<ScopeHolders> holders, AuditLog audit, Clock clock) {
+    ScopeService(ScopeRepository scopes, @Any Instance<ScopeHolders> holders, AuditLog audit, Clock clock,
+            KeyplaneConfig config) {
         this.scopes = scopes;
         this.holders = holders;
         this.audit = audit;
         this.clock = clock;
+        this.maxScopes = config.limit().scopes();
     }
 
     @WithSession
@@ -58,7 +63,9 @@ public class ScopeService {
         scope.name = name;
         scope.description = description;
         scope.createdAt = clock.instant();
-        return scopes.insertIfAbsent(scope)
+        return WorkspaceCaps.requireRoom(workspaceId, maxScopes, "custom scopes", "KEYPLANE_LIMIT_SCOPES",
+                () -> scopes.count("workspaceId", workspaceId))
+                .chain(() -> scopes.insertIfAbsent(scope))
                 .invoke(inserted -> {
                     if (!inserted) {
                         throw KeyplaneException.conflict("scope_exists", "Scope " + name + " already exists");

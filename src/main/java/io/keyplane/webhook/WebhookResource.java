@@ -50,6 +50,7 @@ import io.keyplane.webhook.WebhookDtos.DeliveryResponse;
 import io.keyplane.webhook.WebhookDtos.EventSchema;
 import io.keyplane.webhook.WebhookDtos.UpdateWebhookRequest;
 import io.keyplane.webhook.WebhookDtos.WebhookResponse;
+import io.keyplane.common.KeyplaneConfig;
 import io.quarkus.security.PermissionsAllowed;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -84,7 +85,10 @@ public class WebhookResource {
     @GET
     @PermissionsAllowed(value = Permissions.WEBHOOKS_READ, permission = WorkspacePermission.class)
     @Operation(operationId = "listWebhooks", summary = "List webhooks", description = "Needs `webhooks:read`. "
-            + "Newest first; `limit` 1-200 (default 50), next page in the `Link: rel=\"next\"` header.")
+            + "Newest first; `limit` 1-200 (default 50), next page in the `Link: rel=\"next\"` header. A workspace "
+            + "has at most `KEYPLANE_LIMIT_WEBHOOKS` webhooks (default 16, the `maxItems` shown).")
+    @APIResponse(responseCode = "200", description = "The webhooks", content = @Content(schema = @Schema(
+            type = SchemaType.ARRAY, implementation = WebhookResponse.class, maxItems = KeyplaneConfig.Limit.DEFAULT_WEBHOOKS)))
     public Uni<RestResponse<List<WebhookResponse>>> list(@RestPath UUID workspaceId, @RestQuery String limit,
             @RestQuery String cursor, @Context UriInfo uri) {
         var page = PageRequest.of(limit, cursor);
@@ -101,7 +105,8 @@ public class WebhookResource {
     @APIResponse(responseCode = "201", description = "Created, with `secret`",
             content = @Content(schema = @Schema(implementation = CreatedWebhookResponse.class)))
     @APIResponse(responseCode = "422", description = "`url_not_allowed`: the URL's host is, or resolves to, a "
-            + "loopback, link-local or private address; `unprocessable`: an unknown event type")
+            + "loopback, link-local or private address; `unprocessable`: an unknown event type; `limit_exceeded`: "
+            + "the workspace has `KEYPLANE_LIMIT_WEBHOOKS` webhooks already (default 16; the problem's `limit`)")
     @Callback(name = "event", callbackUrlExpression = "{$request.body#/url}", operations = @CallbackOperation(
             method = "post", summary = "One event, signed", description = SIGNATURE_HELP,
             security = @SecurityRequirement(name = SIGNATURE_SCHEME),

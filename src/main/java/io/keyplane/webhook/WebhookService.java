@@ -22,6 +22,7 @@ import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
 import io.keyplane.common.SecretBox;
+import io.keyplane.common.WorkspaceCaps;
 import io.keyplane.credential.Caller;
 import io.keyplane.webhook.WebhookDtos.CreateWebhookRequest;
 import io.keyplane.webhook.WebhookDtos.CreatedWebhookResponse;
@@ -59,6 +60,7 @@ public class WebhookService {
     private final AuditLog audit;
     private final Clock clock;
     private final Duration retryWindow;
+    private final int maxWebhooks;
     private final SecureRandom random = new SecureRandom();
 
     @Inject
@@ -71,6 +73,7 @@ public class WebhookService {
         this.audit = audit;
         this.clock = clock;
         this.retryWindow = config.webhook().retryWindow();
+        this.maxWebhooks = config.limit().webhooks();
     }
 
     /** The URL is checked (422 url_not_allowed) before the transaction, which then holds no lock while names resolve. */
@@ -97,8 +100,10 @@ public class WebhookService {
         webhook.createdBy = caller.actorId();
         webhook.createdAt = now;
         webhook.updatedAt = now;
-        return audit.success(workspaceId, "webhook.create", "webhook", id, Changes.none().created("url", url)
-                .created("events", events).created("description", description))
+        return WorkspaceCaps.requireRoom(workspaceId, maxWebhooks, "webhooks", "KEYPLANE_LIMIT_WEBHOOKS",
+                () -> webhooks.count("workspaceId", workspaceId))
+                .chain(() -> audit.success(workspaceId, "webhook.create", "webhook", id, Changes.none().created("url", url)
+                .created("events", events).created("description", description)))
                 .chain(() -> webhooks.persistAndFlush(webhook))
                 .call(() -> webhooks.restartFromNow(id))
                 .map(created -> CreatedWebhookResponse.of(toResponse(created), secret));

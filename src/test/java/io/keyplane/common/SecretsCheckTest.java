@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -71,98 +69,25 @@ class SecretsCheckTest {
         return config(pepper, encryptionKey, operatorToken, previous, STRONG_PEPPER);
     }
 
+    /** The settings as SmallRye Config maps them, from these values and every default: no hand-made copy to keep up. */
     static KeyplaneConfig config(String pepper, String encryptionKey, String operatorToken, String previous,
             String auditKey) {
-        return new KeyplaneConfig() {
-            public Db db() {
-                return null;
-            }
+        var values = new java.util.HashMap<String, String>();
+        values.put("keyplane.pepper-version", "2");
+        putIfSet(values, "keyplane.pepper", pepper);
+        putIfSet(values, "keyplane.encryption-key", encryptionKey);
+        putIfSet(values, "keyplane.operator-token", operatorToken);
+        putIfSet(values, "keyplane.pepper-previous", previous);
+        putIfSet(values, "keyplane.audit.key", auditKey);
+        return new io.smallrye.config.SmallRyeConfigBuilder().withMapping(KeyplaneConfig.class)
+                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withSources(new io.smallrye.config.PropertiesConfigSource(values, "SecretsCheckTest", 100)).build()
+                .getConfigMapping(KeyplaneConfig.class);
+    }
 
-            public Optional<String> operatorToken() {
-                return Optional.ofNullable(operatorToken);
-            }
-
-            public Optional<String> pepper() {
-                return Optional.ofNullable(pepper);
-            }
-
-            public int pepperVersion() {
-                return 2;
-            }
-
-            public Optional<String> pepperPrevious() {
-                return Optional.ofNullable(previous);
-            }
-
-            public Optional<String> encryptionKey() {
-                return Optional.ofNullable(encryptionKey);
-            }
-
-            public Cache cache() {
-                return null;
-            }
-
-            public Usage usage() {
-                return null;
-            }
-
-            public Webhook webhook() {
-                return null;
-            }
-
-            public Idempotency idempotency() {
-                return null;
-            }
-
-            public int authFailureLimit() {
-                return 20;
-            }
-
-            @Override
-            public int leakReportLimit() {
-                return 30;
-            }
-
-            @Override
-            public Duration expiryWarningCheckInterval() {
-                return Duration.ofMinutes(5);
-            }
-
-            public java.time.Duration authFailureWindow() {
-                return java.time.Duration.ofSeconds(60);
-            }
-
-            public Redis redis() {
-                return null;
-            }
-
-            public RedisFailure rateLimitRedisFailure() {
-                return RedisFailure.OPEN;
-            }
-
-            public Credits credits() {
-                return null;
-            }
-
-            public Audit audit() {
-                return new Audit() {
-                    public java.time.Duration denialWindow() {
-                        return java.time.Duration.ofSeconds(60);
-                    }
-
-                    public Optional<String> key() {
-                        return Optional.ofNullable(auditKey);
-                    }
-
-                    public int keyVersion() {
-                        return 1;
-                    }
-
-                    public Optional<String> keyPrevious() {
-                        return Optional.empty();
-                    }
-                };
-            }
-        };
+    private static void putIfSet(java.util.Map<String, String> values, String name, String value) {
+        if (value != null) {
+            values.put(name, value);
+        }
     }
 }
