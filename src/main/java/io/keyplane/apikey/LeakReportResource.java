@@ -22,7 +22,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.keyplane.credential.RequestCredentials;
+import io.keyplane.credential.ClientAddresses;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
@@ -44,10 +44,12 @@ public class LeakReportResource {
     }
 
     private final LeakReports reports;
+    private final ClientAddresses addresses;
 
     @Inject
-    LeakReportResource(LeakReports reports) {
+    LeakReportResource(LeakReports reports, ClientAddresses addresses) {
         this.reports = reports;
+        this.addresses = addresses;
     }
 
     @POST
@@ -65,7 +67,7 @@ public class LeakReportResource {
     @APIResponse(responseCode = "202", description = "Received",
             content = @Content(schema = @Schema(implementation = Receipt.class)))
     public Uni<RestResponse<Receipt>> report(JsonNode body, RoutingContext rc) {
-        reports.admit(RequestCredentials.clientAddress(rc.request()));
+        reports.admit(addresses.of(rc));
         var report = LeakReports.parse(body);
         return reports.handle(report)
                 .map(ignored -> RestResponse.status(RestResponse.Status.ACCEPTED, new Receipt(report.leaks().size())));

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import io.keyplane.credential.Caller;
+import io.keyplane.credential.ClientAddresses;
 import io.keyplane.credential.KeyFacts;
 import io.keyplane.credential.Origin;
 import io.keyplane.credential.RequestCredentials;
@@ -48,10 +49,13 @@ public class AuditLog {
     private final AuditHasher hasher;
     private final Clock clock;
     private final MeterRegistry registry;
+    private final ClientAddresses addresses;
 
     @Inject
-    AuditLog(CurrentVertxRequest request, AuditRepository events, AuditHasher hasher, Clock clock, MeterRegistry registry) {
+    AuditLog(CurrentVertxRequest request, AuditRepository events, AuditHasher hasher, Clock clock, MeterRegistry registry,
+            ClientAddresses addresses) {
         this.request = request;
+        this.addresses = addresses;
         this.events = events;
         this.hasher = hasher;
         this.clock = clock;
@@ -66,7 +70,7 @@ public class AuditLog {
     public Uni<AuditEvent> append(UUID workspaceId, String action, String targetType, Object targetId, String outcome,
             Changes changes) {
         var rc = request.getCurrent();
-        var origin = rc == null ? NO_ORIGIN : RequestCredentials.originOf(rc.request());
+        var origin = rc == null ? NO_ORIGIN : addresses.originOf(rc);
         return appendFor(RequestCredentials.keyUsed(rc), origin, workspaceId, action, targetType, targetId, outcome,
                 changes);
     }

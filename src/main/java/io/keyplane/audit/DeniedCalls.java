@@ -14,6 +14,7 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 import io.keyplane.common.KeyplaneConfig;
 import io.keyplane.common.Problem;
+import io.keyplane.credential.ClientAddresses;
 import io.keyplane.credential.KeyFacts;
 import io.keyplane.credential.Origin;
 import io.keyplane.credential.RequestCredentials;
@@ -63,10 +64,12 @@ public class DeniedCalls {
     private final ConcurrentHashMap<Refusal, Window> open = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<java.util.Map.Entry<Refusal, Window>> closed = new ConcurrentLinkedQueue<>();
     private final Counter unwritten;
+    private final ClientAddresses addresses;
 
     @Inject
-    DeniedCalls(AuditLog audit, Clock clock, KeyplaneConfig config, MeterRegistry registry) {
+    DeniedCalls(AuditLog audit, Clock clock, KeyplaneConfig config, MeterRegistry registry, ClientAddresses addresses) {
         this.audit = audit;
+        this.addresses = addresses;
         this.clock = clock;
         this.windowMillis = config.audit().denialWindow().toMillis();
         this.unwritten = Counter.builder("keyplane.audit.denials.unwritten")
@@ -85,7 +88,7 @@ public class DeniedCalls {
         if ((status != 401 && status != 403) || key == null) {
             return Uni.createFrom().voidItem();
         }
-        var origin = RequestCredentials.originOf(rc.request());
+        var origin = addresses.originOf(rc);
         var refusal = new Refusal(key.keyId(), code, origin.method(), origin.path());
         if (!opensWindow(refusal, key, origin)) {
             return Uni.createFrom().voidItem(); // a repeat: counted, written when its window closes

@@ -44,6 +44,13 @@ public interface KeyplaneConfig {
     @WithDefault("60s")
     java.time.Duration authFailureWindow();
 
+    /**
+     * KEYPLANE_AUTH_THROTTLED_LOOKUPS: from an address over the failure limit, keys this replica has not cached are
+     * looked up at most this often a second (API.md 10.1); past it, 429. Cached valid keys and the operator always pass.
+     */
+    @WithDefault("5")
+    int authThrottledLookups();
+
     /** KEYPLANE_LEAK_REPORT_LIMIT: leaked-key reports one client address may send a minute; past it, 429. */
     @WithDefault("30")
     int leakReportLimit();

@@ -21,11 +21,13 @@ public class CallerUses {
 
     private final UsageRecorder usage;
     private final Clock clock;
+    private final ClientAddresses addresses;
 
     @Inject
-    CallerUses(UsageRecorder usage, Clock clock) {
+    CallerUses(UsageRecorder usage, Clock clock, ClientAddresses addresses) {
         this.usage = usage;
         this.clock = clock;
+        this.addresses = addresses;
     }
 
     /** Runs only for endpoints annotated {@link CallerUseNotRecorded}. */
@@ -44,6 +46,6 @@ public class CallerUses {
         int status = response.getStatus();
         boolean success = status < 400;
         var code = !success && response.getEntity() instanceof Problem problem ? problem.code() : String.valueOf(status);
-        usage.record(key, success, code, RequestCredentials.originOf(rc.request()), clock.instant());
+        usage.record(key, success, code, addresses.originOf(rc), clock.instant());
     }
 }

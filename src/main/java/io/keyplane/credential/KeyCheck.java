@@ -46,20 +46,28 @@ public class KeyCheck {
      * What a use must satisfy. {@code workspaceId} null: any workspace (another workspace's key is NOT_FOUND).
      * {@code kinds} null: any kind. {@code sourceIp} is checked against the key's CIDRs (every use is bound by them).
      * {@code recordAs} null: the caller records the use itself, once it knows the outcome (authentication records
-     * it from the response). {@code cost} null: credits are not involved (authentication).
+     * it from the response). {@code cost} null: credits are not involved (authentication). {@code lookups} null:
+     * a key this replica has not cached is looked up; else only when the gate lets it (a throttled address).
      */
     public record Requirements(UUID workspaceId, Set<KeyKind> kinds, List<String> scopes, String sourceIp,
-            Origin recordAs, Long cost) {
+            Origin recordAs, Long cost, LookupGate lookups) {
 
         /** A bearer token, used from {@code clientAddress}: any kind, any workspace, within the key's CIDRs. */
-        static Requirements authentication(String clientAddress) {
-            return new Requirements(null, null, List.of(), clientAddress, null, null);
+        static Requirements authentication(String clientAddress, LookupGate lookups) {
+            return new Requirements(null, null, List.of(), clientAddress, null, null, lookups);
         }
 
         public static Requirements verification(UUID workspaceId, Set<KeyKind> kinds, List<String> scopes,
                 String sourceIp, Origin origin, long cost) {
-            return new Requirements(workspaceId, kinds, scopes, sourceIp, origin, cost);
+            return new Requirements(workspaceId, kinds, scopes, sourceIp, origin, cost, null);
         }
+    }
+
+    /** Whether a key this replica has not cached may be looked up now; a refusal fails the check with 429. */
+    @FunctionalInterface
+    interface LookupGate {
+        /** 0 when the lookup may go ahead; else the seconds to answer in Retry-After. */
+        long waitBeforeLookup();
     }
 
     /**
@@ -113,6 +121,10 @@ public class KeyCheck {
                 : facts.cached(id);
         if (listening && (cached != null || facts.knownUnknown(id))) {
             return conclude(cached, requirements);
+        }
+        long wait = requirements.lookups() == null ? 0 : requirements.lookups().waitBeforeLookup();
+        if (wait > 0) {
+            return Uni.createFrom().failure(new CredentialRefused(KeyplaneException.rateLimited(wait), null));
         }
         var timeout = cached != null ? DATABASE_TIMEOUT_WITH_CACHED : DATABASE_TIMEOUT;
         return facts.load(id, lookup(token, hash).ifNoItem().after(timeout).fail())
@@ -193,10 +205,16 @@ public class KeyCheck {
      * or 429.
      */
     public Uni<Caller> authenticate(String token, String clientAddress, Consumer<RateLimiter.Decision> rateCounted) {
+        return authenticate(token, clientAddress, rateCounted, null);
+    }
+
+    /** As above; a key not cached here is looked up only when {@code lookups} lets it (null: always). */
+    Uni<Caller> authenticate(String token, String clientAddress, Consumer<RateLimiter.Decision> rateCounted,
+            LookupGate lookups) {
         if (isOperatorToken(token)) {
             return Uni.createFrom().item(Caller.operator());
         }
-        return check(token, Requirements.authentication(clientAddress)).map(verdict -> {
+        return check(token, Requirements.authentication(clientAddress, lookups)).map(verdict -> {
             if (verdict.rate() != null) {
                 rateCounted.accept(verdict.rate());
             }

@@ -1,10 +1,6 @@
 package io.keyplane.credential;
 
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-
-import io.keyplane.common.RequestIds;
 
 /**
  * What authentication found in a request, kept on its routing context by {@link BearerKeyMechanism}: the caller
@@ -41,18 +37,4 @@ public final class RequestCredentials {
         return caller != null ? caller.key() : rc.get(REFUSED);
     }
 
-    /**
-     * The client's address: the TCP peer, or with {@code quarkus.http.proxy.proxy-address-forwarding} the address
-     * a trusted proxy forwarded ({@code quarkus.http.proxy.trusted-proxies}; off by default).
-     */
-    public static String clientAddress(HttpServerRequest request) {
-        var address = request.remoteAddress();
-        return address == null ? null : address.hostAddress();
-    }
-
-    /** Where the request came from, as usage records and audit events note it. */
-    public static Origin originOf(HttpServerRequest request) {
-        return new Origin(request.method().name(), request.path(), clientAddress(request),
-                request.getHeader(HttpHeaders.USER_AGENT), RequestIds.of(request));
-    }
 }

@@ -62,7 +62,10 @@ public class ForwardAuthOpenApi implements OASFilter {
                         + "this call's method and the path after the policy id (Envoy); when several are present "
                         + "they must agree. The end user's key is in `Authorization: Bearer` unless the policy's "
                         + "`key_source` names a header or query parameter. The client address is the last "
-                        + "`X-Forwarded-For` entry. A GET rule covers HEAD. Refusals are usage of the key, not audit "
+                        + "entry of every `X-Forwarded-For` line joined. A GET rule covers HEAD. Rules match the path "
+                        + "case-sensitively, each segment percent-decoded once; a path an upstream could route "
+                        + "differently is 400 `invalid_path`: an encoded `/` (`%2F`), a segment that is `.` or `..` "
+                        + "only once decoded, `#` or `%23`, `;` or `\\`. Refusals are usage of the key, not audit "
                         + "events.")
                 // the end user's key is a Bearer token unless the policy's key_source names a header or parameter
                 .addSecurityRequirement(OASFactory.createSecurityRequirement().addScheme(SCHEME).addScheme("bearer"))
@@ -90,7 +93,8 @@ public class ForwardAuthOpenApi implements OASFilter {
                 + "has none", "^[A-Za-z0-9_-]*={0,2}$", 16_384));
         var responses = OASFactory.createAPIResponses().addAPIResponse("200", allowed);
         responses.addAPIResponse("400", problem("`original_request_unknown` (no original request), `invalid_path` "
-                + "(malformed, or above the root), `ambiguous_original_request` (headers that disagree)"));
+                + "(malformed, above the root, or routable differently upstream: `%2F`, an encoded dot segment, "
+                + "`#`, `%23`), `ambiguous_original_request` (headers that disagree)"));
         responses.addAPIResponse("401", problem("`missing_credentials`, `invalid_token`, `key_revoked`, `key_expired`, "
                 + "`key_paused`, `service_account_disabled`, `kind_not_allowed` (the end user's key), with "
                 + "`WWW-Authenticate`; or `invalid_gateway_key`: X-Keyplane-Gateway-Key is missing, not a ServiceKey "

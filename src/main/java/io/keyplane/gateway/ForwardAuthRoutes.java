@@ -121,8 +121,9 @@ public class ForwardAuthRoutes {
         }
         var original = OriginalRequest.of(request, uri, suffix != null);
         if (original.segments() == null) {
-            return Uni.createFrom().failure(new KeyplaneException(400, "invalid_path",
-                    "The original path is malformed or climbs above the root"));
+            return Uni.createFrom().failure(new KeyplaneException(400, "invalid_path", "The original path is "
+                    + "malformed, climbs above the root, or holds what an upstream could route differently: an encoded "
+                    + "'/' or dot segment (%2F, %2e), '#' or %23, ';' or '\\'"));
         }
         GatewayAnswers.noteOriginalPath(rc, original.path());
         var token = policy.keySource().read(request, original.query());

@@ -15,13 +15,18 @@ import io.vertx.core.http.HttpServerRequest;
  * The request a gateway asks about, read from the headers each gateway sends: NGINX {@code X-Original-Method} and
  * {@code X-Original-URI}, Traefik {@code X-Forwarded-Method} and {@code X-Forwarded-Uri}, and Envoy, which sends
  * the original method and appends the original path to the auth URL ({@code suffix}). The client is the last
- * address in {@code X-Forwarded-For} (the one the gateway itself added; earlier ones are the client's say). These
+ * address of every {@code X-Forwarded-For} line joined (the one the gateway itself added; earlier ones are the
+ * client's say). These
  * are trusted because a valid gateway key authenticated their sender.
  * <p>
- * {@code segments} is the path normalised before matching: query stripped, percent-decoded once, {@code .} and
- * {@code ..} resolved, empty segments dropped; null when the path is malformed, climbs above the root, has more than
- * {@value #MAX_SEGMENTS} segments, or holds a {@code ;} (path parameters, as in {@code /public/..;/admin}, which
- * some servers strip and resolve after us) or a {@code \} (a separator to some servers).
+ * {@code segments} is the path normalised before matching: query stripped, each segment percent-decoded once,
+ * {@code .} and {@code ..} resolved, empty segments dropped. It is null (400 {@code invalid_path}) for anything an
+ * upstream could route differently from us: a malformed path, one that climbs above the root or has more than
+ * {@value #MAX_SEGMENTS} segments, an encoded {@code /} ({@code %2F}: one segment to us, two to a server that
+ * decodes first), a segment that is {@code .} or {@code ..} only once decoded ({@code %2e%2e}: resolved by some
+ * servers, not by others), a {@code #} or {@code %23} (a fragment to some), a {@code ;} (path parameters, as in
+ * {@code /public/..;/admin}, which some servers strip and resolve after us) or a {@code \} (a separator to some).
+ * Matching is case-sensitive: {@code /Admin} is not {@code /admin}.
  */
 record OriginalRequest(String method, List<String> segments, String query, String clientAddress) {
 
@@ -62,14 +67,12 @@ record OriginalRequest(String method, List<String> segments, String query, Strin
         if (envoy || method == null) {
             method = agreed(method, request.method().name());
         }
-        int queryAt = indexOfAny(uri, '?', '#');
+        int queryAt = uri.indexOf('?');
         var rawPath = queryAt < 0 ? uri : uri.substring(0, queryAt);
-        String query = null;
-        if (queryAt >= 0 && uri.charAt(queryAt) == '?') {
-            int fragment = uri.indexOf('#', queryAt);
-            query = fragment < 0 ? uri.substring(queryAt + 1) : uri.substring(queryAt + 1, fragment);
-        }
-        return new OriginalRequest(method, normalise(rawPath), query, clientAddressOf(request));
+        var query = queryAt < 0 ? null : uri.substring(queryAt + 1);
+        // a '#' anywhere (a fragment no client should send): an upstream may cut the URI there, and we do not
+        var segments = uri.indexOf('#') >= 0 ? null : normalise(rawPath);
+        return new OriginalRequest(method, segments, query, clientAddressOf(request));
     }
 
     /** The normalised path as text, for usage records; null when it could not be normalised. */
@@ -83,20 +86,24 @@ record OriginalRequest(String method, List<String> segments, String query, Strin
             int slash = path.indexOf('/', path.indexOf("//") + 2);
             path = slash < 0 ? "/" : path.substring(slash);
         }
-        if (!path.startsWith("/")) {
-            return null;
-        }
-        var decoded = percentDecode(path);
-        if (decoded == null) {
+        if (!path.startsWith("/") || path.indexOf('#') >= 0) {
             return null;
         }
         var segments = new ArrayList<String>();
-        for (var segment : decoded.split("/")) {
+        for (var raw : path.split("/")) {
+            if (hidesASeparator(raw)) {
+                return null;
+            }
+            var segment = percentDecode(raw);
+            if (segment == null || segment.indexOf(';') >= 0 || segment.indexOf('\\') >= 0) {
+                return null;
+            }
+            boolean dots = segment.equals(".") || segment.equals("..");
+            if (dots && raw.indexOf('%') >= 0) {
+                return null; // a dot segment only once decoded
+            }
             if (segment.isEmpty() || segment.equals(".")) {
                 continue;
-            }
-            if (segment.indexOf(';') >= 0 || segment.indexOf('\\') >= 0) {
-                return null;
             }
             if (segment.equals("..")) {
                 if (segments.isEmpty()) {
@@ -111,6 +118,18 @@ record OriginalRequest(String method, List<String> segments, String query, Strin
             }
         }
         return segments;
+    }
+
+    /** {@code %2F} (a {@code /}) or {@code %23} (a {@code #}), in either case. */
+    private static boolean hidesASeparator(String rawSegment) {
+        for (int i = rawSegment.indexOf('%'); i >= 0 && i + 2 < rawSegment.length(); i = rawSegment.indexOf('%', i + 1)) {
+            char hi = rawSegment.charAt(i + 1);
+            char lo = Character.toLowerCase(rawSegment.charAt(i + 2));
+            if ((hi == '2' && lo == 'f') || (hi == '2' && lo == '3')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Decodes %XX once, as UTF-8; null for a malformed escape, invalid UTF-8 or a control character. */
@@ -156,12 +175,16 @@ record OriginalRequest(String method, List<String> segments, String query, Strin
         return false;
     }
 
+    /** The last address of every X-Forwarded-For line joined: a proxy that adds a line of its own adds it last. */
     private static String clientAddressOf(HttpServerRequest request) {
-        var forwarded = request.getHeader(FORWARDED_FOR);
-        if (forwarded != null && !forwarded.isBlank()) {
-            var last = forwarded.substring(forwarded.lastIndexOf(',') + 1).trim();
-            if (!last.isEmpty()) {
-                return last;
+        var lines = request.headers().getAll(FORWARDED_FOR);
+        for (int line = lines.size() - 1; line >= 0; line--) {
+            var addresses = lines.get(line).split(",");
+            for (int i = addresses.length - 1; i >= 0; i--) {
+                var address = addresses[i].trim();
+                if (!address.isEmpty()) {
+                    return address;
+                }
             }
         }
         return null; // then a key with CIDRs is refused
@@ -169,14 +192,5 @@ record OriginalRequest(String method, List<String> segments, String query, Strin
 
     private static String upperCase(String method) {
         return method == null ? null : method.trim().toUpperCase(Locale.ROOT);
-    }
-
-    private static int indexOfAny(String s, char a, char b) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == a || s.charAt(i) == b) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -50,6 +50,135 @@ public class AbuseTest {
         return given().auth().oauth2(ws.ownerKey()).contentType(ContentType.JSON);
     }
 
+    // --- lockout: an address over the failure limit loses only its failing attempts (API.md 10.1) ---
+
+    static final java.util.concurrent.atomic.AtomicInteger ADDRESSES = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A client address of the test's own (the test profile trusts X-Forwarded-For from the local proxy). */
+    static String freshAddress() {
+        int n = ADDRESSES.incrementAndGet();
+        return "198.18." + (n / 250) + "." + (1 + n % 250);
+    }
+
+    static RequestSpecification from(String address) {
+        return given().header("X-Forwarded-For", address);
+    }
+
+    /** 20 junk Authorization headers from one address, as a client behind the same ingress as everyone could send. */
+    static void failTwentyTimes(String address) {
+        var format = new io.keyplane.credential.KeyFormat();
+        for (int i = 0; i < 20; i++) {
+            var junk = i % 2 == 0 ? "junk-" + i : format.generate(io.keyplane.credential.KeyKind.SERVICE);
+            from(address).auth().oauth2(junk).get("/api/v1/whoami").then().statusCode(401);
+        }
+        from(address).auth().oauth2("junk-again").get("/api/v1/whoami").then().statusCode(429)
+                .header("Retry-After", org.hamcrest.Matchers.notNullValue()).body("code", is("rate_limited"));
+    }
+
+    @Test
+    void anAddressThatFailedTwentyTimesStillServesTheOperatorServiceKeysAndGateways() {
+        var shared = freshAddress(); // an ingress's address, say, which every client shares
+        var gateway = ws.createVerifier();
+        var app = ws.createKey(Map.of("name", "app")).getString("key");
+        failTwentyTimes(shared);
+
+        from(shared).auth().oauth2(TestWorkspace.OPERATOR).get("/api/v1/workspaces/" + ws.id()).then().statusCode(200);
+        from(shared).auth().oauth2(ws.ownerKey()).get(ws.path("/api-keys")).then().statusCode(200);
+        from(shared).auth().oauth2(gateway).contentType(ContentType.JSON).body(Map.of("key", app))
+                .post("/api/v1/keys/verify").then().statusCode(200).body("code", is("VALID"));
+        // what fails from there is 429 before any hash or lookup: junk, a forged key, a revoked one
+        from(shared).auth().oauth2("junk").get("/api/v1/whoami").then().statusCode(429);
+        var revoked = ws.createKey(Map.of("name", "old cron job", "kind", "service", "scopes", List.of("keys:read")));
+        owner().delete(ws.path("/api-keys/" + revoked.getString("id"))).then().statusCode(200);
+        from(shared).auth().oauth2(revoked.getString("key")).get("/api/v1/whoami").then().statusCode(429);
+        // the verify endpoint's gateway from the same address keeps answering NOT_FOUND for bad keys it checks
+        from(shared).auth().oauth2(gateway).contentType(ContentType.JSON).body(Map.of("key", "kp_live_nope"))
+                .post("/api/v1/keys/verify").then().statusCode(200).body("code", is("NOT_FOUND"));
+        // and nobody else is affected
+        from(freshAddress()).auth().oauth2("junk").get("/api/v1/whoami").then().statusCode(401);
+    }
+
+    /**
+     * Keys this replica has not cached are looked up from a throttled address within 5 a second, so a valid key gets
+     * through while a flood of forged well-formed keys costs at most 5 lookups a second.
+     */
+    @Test
+    void aThrottledAddressGetsItsValidKeysLookedUpWithinABudgetAndNoMore() {
+        var address = freshAddress();
+        var fresh = new ArrayList<String>();
+        for (int i = 0; i < 5; i++) { // created, never used: not in any cache
+            fresh.add(ws.createKey(Map.of("name", "fresh " + i, "kind", "service", "scopes", List.of("keys:read")))
+                    .getString("key"));
+        }
+        failTwentyTimes(address);
+        for (var key : fresh) {
+            from(address).auth().oauth2(key).get("/api/v1/whoami").then().statusCode(200);
+        }
+
+        var format = new io.keyplane.credential.KeyFormat();
+        double readsBefore = metric("keyplane_keys_reads_total");
+        long started = System.nanoTime();
+        for (int i = 0; i < 60; i++) {
+            from(address).auth().oauth2(format.generate(io.keyplane.credential.KeyKind.SERVICE)).get("/api/v1/whoami")
+                    .then().statusCode(429);
+        }
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L + 1; // the whole seconds the flood touched
+        double reads = metric("keyplane_keys_reads_total") - readsBefore;
+        org.junit.jupiter.api.Assertions.assertTrue(reads <= 5 * (seconds + 1),
+                reads + " key lookups for 60 forged keys in " + seconds + " s");
+        // a valid key that found the budget spent gets in a moment later
+        var late = ws.createKey(Map.of("name", "late", "kind", "service", "scopes", List.of("keys:read"))).getString("key");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                from(address).auth().oauth2(late).get("/api/v1/whoami").then().statusCode(200));
+    }
+
+    /** Rotating addresses inside one IPv6 /64 does not reset the count; another /64 is another client. */
+    @Test
+    void ipv6AddressesAreCountedPerSlash64() {
+        int n = ADDRESSES.incrementAndGet();
+        for (int i = 0; i < 20; i++) {
+            from("2001:db8:" + Integer.toHexString(n) + ":1::" + Integer.toHexString(i + 1)).auth().oauth2("junk-" + i)
+                    .get("/api/v1/whoami").then().statusCode(401);
+        }
+        from("2001:db8:" + Integer.toHexString(n) + ":1:ffff:ffff:ffff:ffff").auth().oauth2("junk")
+                .get("/api/v1/whoami").then().statusCode(429);
+        from("2001:db8:" + Integer.toHexString(n) + ":2::1").auth().oauth2("junk").get("/api/v1/whoami").then()
+                .statusCode(401);
+    }
+
+    /** Failing floods write nothing: no audit row for junk, one (coalesced) per dead key, no usage row for junk. */
+    @Test
+    void aFailingFloodWritesNoRowsBeyondTheFirstDenials() {
+        var address = freshAddress();
+        var dead = ws.createKey(Map.of("name", "dead", "kind", "service", "scopes", List.of("keys:read")));
+        owner().delete(ws.path("/api-keys/" + dead.getString("id"))).then().statusCode(200);
+        long auditBefore = count("select count(*) as n from audit_event");
+        long usageBefore = count("select count(*) as n from key_usage");
+        for (int i = 0; i < 100; i++) {
+            from(address).auth().oauth2(i % 4 == 0 ? dead.getString("key") : "junk-" + i).get("/api/v1/whoami");
+        }
+        // a marker use afterwards: once it is recorded, everything recorded before it is too
+        var marker = ws.createKey(Map.of("name", "marker", "kind", "service", "scopes", List.of("keys:read")));
+        from(freshAddress()).auth().oauth2(marker.getString("key")).get("/api/v1/whoami").then().statusCode(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> count(
+                "select count(*) as n from key_usage where key_id = ?::uuid", marker.getString("id")) == 1);
+        // the dead key's refusals: at most its first denial and the coalesced repeats; its uses as usage rows
+        long deadDenials = count("select count(*) as n from audit_event where actor_key_id = ?::uuid", dead.getString("id"));
+        org.junit.jupiter.api.Assertions.assertTrue(deadDenials <= 2, deadDenials + " denial events");
+        long usage = count("select count(*) as n from key_usage") - usageBefore;
+        org.junit.jupiter.api.Assertions.assertTrue(usage <= 21, usage + " usage rows for 100 failing attempts");
+        long audit = count("select count(*) as n from audit_event") - auditBefore;
+        org.junit.jupiter.api.Assertions.assertTrue(audit <= 2 + 1, audit + " audit events (the marker key's creation is one)");
+    }
+
+    static double metric(String name) {
+        var port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.management.test-port", Integer.class).orElse(9001);
+        var text = given().port(port).get("/q/metrics").then().statusCode(200).extract().asString();
+        return text.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(line -> Double.parseDouble(
+                line.substring(name.length() + 1))).findFirst().orElse(0);
+    }
+
     // --- unbounded objects: per-workspace caps (API.md 10.1), 422 limit_exceeded with the cap ---
 
     @Test

@@ -46,7 +46,7 @@ class AuthFailuresTest {
     @Test
     void aBurstAcrossAMinuteBoundaryIsStillThrottled() {
         var clock = new SteppedClock(Instant.parse("2026-11-27T07:59:59.500Z").toEpochMilli());
-        var failures = new AuthFailures(3, Duration.ofSeconds(60), clock, new SimpleMeterRegistry());
+        var failures = new AuthFailures(3, Duration.ofSeconds(60), 5, clock, new SimpleMeterRegistry());
         var key = UUID.randomUUID();
         failures.failed("198.51.100.7", key);
         failures.failed("198.51.100.8", key);
@@ -59,7 +59,7 @@ class AuthFailuresTest {
     @Test
     void theWindowEndsAWindowAfterItsFirstFailure() {
         var clock = new SteppedClock(1_000_000);
-        var failures = new AuthFailures(2, Duration.ofSeconds(60), clock, new SimpleMeterRegistry());
+        var failures = new AuthFailures(2, Duration.ofSeconds(60), 5, clock, new SimpleMeterRegistry());
         failures.failed("203.0.113.5", null);
         clock.millis += 30_000;
         failures.failed("203.0.113.5", null);

@@ -72,6 +72,40 @@ class ClientAddressTest {
                 .body("find { it.request_id == 'forwarded-use' }.source_ip", is("203.0.113.77")));
     }
 
+    /**
+     * Behind a proxy that appends to X-Forwarded-For (ingress-nginx, AWS ALB), the leftmost entries are what the
+     * client sent. The client is the rightmost address that is not a trusted proxy, every line joined (API.md 10.1).
+     */
+    @Test
+    void theClientIsTheRightmostUntrustedAddressOfEveryForwardedLine() {
+        var key = ws.createKey(Map.of("name", "office", "kind", "service", "scopes", List.of("keys:read"),
+                "allowed_cidrs", List.of("203.0.113.50/32"))).getString("key");
+        // the client claims the office address; the proxy appended the address it really saw
+        given().header("X-Forwarded-For", "203.0.113.50, 198.51.100.9").auth().oauth2(key).get("/api/v1/whoami")
+                .then().statusCode(403).body("code", is("ip_not_allowed"));
+        given().header("X-Forwarded-For", "203.0.113.50").header("X-Forwarded-For", "198.51.100.9").auth().oauth2(key)
+                .get("/api/v1/whoami").then().statusCode(403).body("code", is("ip_not_allowed"));
+        // a trusted proxy's own hop (the test profile trusts 127.0.0.1 and ::1) is skipped
+        given().header("X-Forwarded-For", "198.51.100.9, 203.0.113.50, 127.0.0.1").auth().oauth2(key)
+                .get("/api/v1/whoami").then().statusCode(200);
+        given().header("X-Forwarded-For", "198.51.100.9").header("X-Forwarded-For", "203.0.113.50, ::1").auth().oauth2(key)
+                .get("/api/v1/whoami").then().statusCode(200);
+    }
+
+    @Test
+    void theAuditLogAndUsageNoteTheRightmostUntrustedAddress() {
+        var created = ws.createKey(Map.of("name", "svc", "kind", "service", "scopes", List.of("keys:read")));
+        given().header("X-Forwarded-For", "10.0.0.1, 198.51.100.23").header("X-Request-Id", "rightmost-use")
+                .auth().oauth2(created.getString("key")).get(ws.path("/api-keys")).then().statusCode(200);
+        given().header("X-Forwarded-For", "10.0.0.1, 198.51.100.24").header("X-Request-Id", "rightmost-denied")
+                .auth().oauth2(created.getString("key")).get(ws.path("/audit-log")).then().statusCode(403);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().auth().oauth2(ws.ownerKey())
+                .get(ws.path("/api-keys/" + created.getString("id") + "/usage")).then()
+                .body("find { it.request_id == 'rightmost-use' }.source_ip", is("198.51.100.23")));
+        given().auth().oauth2(ws.ownerKey()).queryParam("action", "access.denied").get(ws.path("/audit-log"))
+                .then().statusCode(200).body("find { it.request_id == 'rightmost-denied' }.source_ip", is("198.51.100.24"));
+    }
+
     @Test
     void anIpv4MappedRuleIsStoredAsItsIpv4NetworkAndStillBinds() {
         var created = ws.createKey(Map.of("name", "mapped", "allowed_cidrs", List.of("::ffff:10.1.2.3")));
