@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +22,7 @@ import io.keyplane.audit.Changes;
 import io.keyplane.common.FieldError;
 import io.keyplane.common.KeyplaneConfig;
 import io.keyplane.common.KeyplaneException;
+import io.keyplane.credential.ClientAddresses;
 import io.keyplane.credential.KeyChanges;
 import io.keyplane.credential.KeyChanges.Change;
 import io.keyplane.credential.KeyFormat;
@@ -50,7 +53,8 @@ public class LeakReports {
     public record Report(List<Leak> leaks) {
     }
 
-    record Leak(String key, String source) {
+    /** {@code type}: the scanner's name for the token's format (GitHub's), else null. */
+    record Leak(String key, String source, String type) {
     }
 
     private static final HexFormat HEX = HexFormat.of();
@@ -80,11 +84,18 @@ public class LeakReports {
         this.limit = config.leakReportLimit();
     }
 
-    /** 429 once {@code address} has sent its reports for this minute. */
-    public void admit(String address) {
+    /**
+     * 429 once {@code address} has sent its reports for this minute. Only reports naming a well-formed key count:
+     * anything else costs nothing (no hash, no lookup), so junk cannot use up the place of a real report.
+     */
+    public void admit(String address, Report report) {
+        if (report.leaks().stream().noneMatch(leak -> format.parse(leak.key()).isPresent())) {
+            return;
+        }
         var now = clock.instant();
         long start = LocalRateWindows.windowStart(now, MINUTE);
-        if (reportsPerAddress.count(address == null ? "" : address, start) > limit) {
+        var counted = ClientAddresses.counted(address);
+        if (reportsPerAddress.count(counted == null ? "" : counted, start) > limit) {
             throw KeyplaneException.rateLimited(Math.max(1, (start + MINUTE - now.toEpochMilli() + 999) / 1000));
         }
     }
@@ -107,7 +118,7 @@ public class LeakReports {
                 }
             });
             for (int i = 0; i < keys.size(); i++) {
-                leaks.add(new Leak(text(keys.get(i), "keys[" + i + "]", MAX_KEY_LENGTH, true), source));
+                leaks.add(new Leak(text(keys.get(i), "keys[" + i + "]", MAX_KEY_LENGTH, true), source, null));
             }
         } else if (body != null && body.isArray() && !body.isEmpty() && body.size() <= MAX_KEYS) {
             for (int i = 0; i < body.size(); i++) { // GitHub: [{"token", "type", "url", "source"}]
@@ -118,7 +129,8 @@ public class LeakReports {
                 var token = text(item.get("token"), "[" + i + "].token", MAX_KEY_LENGTH, true);
                 var url = text(item.get("url"), "[" + i + "].url", MAX_SOURCE_LENGTH, false);
                 var where = text(item.get("source"), "[" + i + "].source", MAX_SOURCE_LENGTH, false);
-                leaks.add(new Leak(token, url != null ? url : where == null ? "github" : "github " + where));
+                var type = text(item.get("type"), "[" + i + "].type", MAX_SOURCE_LENGTH, false);
+                leaks.add(new Leak(token, url != null ? url : where == null ? "github" : "github " + where, type));
             }
         } else {
             throw KeyplaneException.validation("body", "must be {\"keys\": [...], \"source\": \"...\"} or an array of "
@@ -130,9 +142,10 @@ public class LeakReports {
     /**
      * Acts on each leaked key that exists: one unlocked lookup for all of them (every accepted pepper's hash), then a
      * transaction only per key found. Forged keys that pass the checksum therefore cost one query together, not
-     * a transaction each. Every key that still worked stops working before this completes.
+     * a transaction each. Every key that still worked stops working before this completes. The answer: the plain
+     * keys that exist (whatever their state), for a signed scanner's feedback only.
      */
-    public Uni<Void> handle(Report report) {
+    public Uni<Set<String>> handle(Report report) {
         var named = new LinkedHashMap<String, String>(); // distinct keys, each with the first source naming it
         for (var leak : report.leaks()) {
             if (format.parse(leak.key()).isPresent()) { // a checksum that fails names no key: no hash, no lookup
@@ -142,18 +155,20 @@ public class LeakReports {
         var keyOfHash = new HashMap<String, String>();
         named.keySet().forEach(key -> hasher.allHashes(key).forEach(hash -> keyOfHash.put(HEX.formatHex(hash), key)));
         if (keyOfHash.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(Set.of());
         }
         var hashes = keyOfHash.keySet().stream().map(h -> Buffer.buffer(HEX.parseHex(h))).toArray(Buffer[]::new);
         return pool.preparedQuery("select id, key_hash from api_key where key_hash = any($1)").execute(Tuple.of((Object) hashes))
                 .chain(rows -> {
+                    var found = new HashSet<String>();
                     Uni<Void> done = Uni.createFrom().voidItem();
                     for (var row : rows) {
                         var id = row.getUUID("id");
                         var key = keyOfHash.get(HEX.formatHex(row.getBuffer("key_hash").getBytes()));
+                        found.add(key);
                         done = done.chain(() -> stop(id, key, named.get(key)));
                     }
-                    return done;
+                    return done.replaceWith(Set.copyOf(found));
                 });
     }
 

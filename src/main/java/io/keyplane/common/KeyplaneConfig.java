@@ -51,6 +51,13 @@ public interface KeyplaneConfig {
     @WithDefault("5")
     int authThrottledLookups();
 
+    /**
+     * KEYPLANE_GITHUB_SCANNING_KEYS_URL: GitHub secret scanning's public keys, which signed leak reports are checked
+     * against.
+     */
+    @WithDefault("https://api.github.com/meta/public_keys/secret_scanning")
+    String githubScanningKeysUrl();
+
     /** KEYPLANE_LEAK_REPORT_LIMIT: leaked-key reports one client address may send a minute; past it, 429. */
     @WithDefault("30")
     int leakReportLimit();

@@ -179,6 +179,25 @@ public class AbuseTest {
                 line.substring(name.length() + 1))).findFirst().orElse(0);
     }
 
+    // --- leak reports: junk costs nothing and cannot use up the place of a real report ---
+
+    @Test
+    void junkLeakReportsNeitherCountNorWriteSoARealReportStillRevokes() {
+        var scanner = freshAddress(); // a scanner's egress, shared with whoever sends junk
+        var verifier = ws.createVerifier();
+        var leaked = ws.createKey(Map.of("name", "pasted in a gist")).getString("key");
+        long auditBefore = count("select count(*) as n from audit_event");
+        for (int i = 0; i < 40; i++) {
+            from(scanner).contentType(ContentType.JSON).body(Map.of("keys", List.of("not-a-key-" + i, "kp_live_" + i)))
+                    .post("/api/v1/keys/leaked").then().statusCode(202);
+        }
+        assertEquals(0, count("select count(*) as n from audit_event") - auditBefore, "junk reports write nothing");
+        from(scanner).contentType(ContentType.JSON).body(Map.of("keys", List.of(leaked), "source", "gist"))
+                .post("/api/v1/keys/leaked").then().statusCode(202);
+        given().auth().oauth2(verifier).contentType(ContentType.JSON).body(Map.of("key", leaked))
+                .post("/api/v1/keys/verify").then().statusCode(200).body("code", is("REVOKED"));
+    }
+
     // --- unbounded objects: per-workspace caps (API.md 10.1), 422 limit_exceeded with the cap ---
 
     @Test
