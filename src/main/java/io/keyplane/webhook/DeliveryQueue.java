@@ -37,22 +37,36 @@ class DeliveryQueue {
      * window, so its last events and retries still go); the longest unserved first. One failing for the whole
      * window is still leased when a retry is due: that attempt either brings it back or reports it given up, so
      * it is disabled at the next poll rather than at the minute's check.
+     * <p>
+     * Fair between workspaces: no workspace holds more than {@code $4} leases at once (those already held count),
+     * so one tenant's webhooks pointed at a tarpit cannot take every replica's delivery slots, and the others'
+     * webhooks are leased at the next poll. Replicas leasing at the same instant may each give a workspace its share.
      */
     private static final String LEASE = """
-            with ready as (
-                select w.id from webhook w join workspace s on s.id = w.workspace_id
+            with held as (
+                select workspace_id, count(*) as n from webhook
+                where leased_until >= now() and lease_token is not null group by workspace_id),
+            ready as (
+                select w.id, w.leased_until, row_number() over (
+                           partition by w.workspace_id order by w.leased_until nulls first, w.id) as place,
+                       coalesce(h.n, 0) as already
+                from webhook w join workspace s on s.id = w.workspace_id
+                left join held h on h.workspace_id = w.workspace_id
                 where w.status = 'active' and (w.leased_until is null or w.leased_until < now())
                   and (s.deleted_at is null or s.deleted_at > now() - make_interval(secs => $3))
                   and (w.failing_since is null
                        or not exists (select 1 from webhook_delivery f where f.webhook_id = w.id
                                       and f.status = 'failed' and f.first_attempt_at >= w.failing_since))
                   and (w.cursor_seq < s.audit_seq or exists (select 1 from webhook_delivery d
-                       where d.webhook_id = w.id and d.status = 'pending' and d.next_attempt_at <= now()))
-                order by w.leased_until nulls first
+                       where d.webhook_id = w.id and d.status = 'pending' and d.next_attempt_at <= now()))),
+            chosen as (
+                select w.id from webhook w join ready r on r.id = w.id
+                where r.place + r.already <= $4
+                order by r.leased_until nulls first, r.place
                 limit $1
                 for update of w skip locked)
             update webhook w set leased_until = now() + make_interval(secs => $2), lease_token = gen_random_uuid()
-            from ready where w.id = ready.id
+            from chosen where w.id = chosen.id
             returning w.id, w.lease_token, w.version, w.url, w.secret, w.cursor_seq""";
 
     /**
@@ -129,9 +143,9 @@ class DeliveryQueue {
         this.pool = pool;
     }
 
-    Uni<List<Leased>> lease(int max, Duration lease, Duration retryWindow) {
+    Uni<List<Leased>> lease(int max, int maxPerWorkspace, Duration lease, Duration retryWindow) {
         return pool.preparedQuery(LEASE)
-                .execute(Tuple.of(max, (double) lease.toSeconds(), (double) retryWindow.toSeconds()))
+                .execute(Tuple.of(max, (double) lease.toSeconds(), (double) retryWindow.toSeconds(), maxPerWorkspace))
                 .map(rows -> {
                     var leased = new ArrayList<Leased>();
                     for (Row row : rows) {

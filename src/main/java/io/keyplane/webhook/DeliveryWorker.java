@@ -34,15 +34,22 @@ import io.smallrye.mutiny.Uni;
 /**
  * Delivers events on every replica, each poll: it leases the webhooks that have work, then for each, on its own,
  * queues a delivery per new subscribed event and sends the due ones in event order, one at a time, until none is
- * due, the webhook changes, or {@link #BUDGET} is spent. A failed attempt is retried later (see
- * {@link DeliveryQueue}) within KEYPLANE_WEBHOOK_RETRY_WINDOW and does not hold back the events after it. An
- * endpoint that has given up is disabled at the next poll (and at least once a minute, by whichever replica).
+ * due, the webhook changes, an attempt fails, or {@link #BUDGET} is spent. A failed attempt is retried later (see
+ * {@link DeliveryQueue}) within KEYPLANE_WEBHOOK_RETRY_WINDOW and does not hold back the events after it: they go
+ * with the next lease. An endpoint that has given up is disabled at the next poll (and at least once a minute, by
+ * whichever replica).
+ * <p>
+ * Fair between tenants: a workspace holds at most {@link #MAX_LEASED_PER_WORKSPACE} leases at once, and a lease
+ * ends at its first failed attempt, so webhooks pointed at a tarpit hold a few slots for one timeout each instead
+ * of every slot for the budget; the webhooks served longest ago are leased first.
  */
 @ApplicationScoped
 class DeliveryWorker {
 
     /** Webhooks one replica delivers for at once. */
     static final int MAX_LEASED = 16;
+    /** Webhooks of one workspace being delivered for at once, across replicas. */
+    static final int MAX_LEASED_PER_WORKSPACE = 4;
     static final int SEND_BATCH = 20;
     static final int QUEUE_BATCH = 500;
     static final Duration BUDGET = Duration.ofSeconds(60);
@@ -89,7 +96,7 @@ class DeliveryWorker {
                 .chain(() -> {
                     int free = MAX_LEASED - held.size();
                     return free <= 0 ? Uni.createFrom().item(List.<Leased>of())
-                            : queue.lease(free, LEASE, config.retryWindow());
+                            : queue.lease(free, MAX_LEASED_PER_WORKSPACE, LEASE, config.retryWindow());
                 })
                 .invoke(leasedNow -> leasedNow.forEach(this::deliverFor))
                 .onFailure().invoke(e -> {
@@ -164,7 +171,7 @@ class DeliveryWorker {
                                         : Uni.createFrom().voidItem())));
     }
 
-    /** Whether to stop: the endpoint has given up, or the time is spent (what is left stays due). */
+    /** Whether to stop: an attempt failed (the endpoint gave up, or not), or the time is spent (what is left stays due). */
     private Uni<Boolean> sendInOrder(Leased webhook, URI url, String secret, List<Due> due, int from,
             Instant deadline) {
         if (!clock.instant().isBefore(deadline)) {
@@ -173,24 +180,28 @@ class DeliveryWorker {
         if (from == due.size()) {
             return Uni.createFrom().item(false);
         }
-        return attempt(webhook, url, secret, due.get(from)).chain(gaveUp -> {
-            if (gaveUp) {
+        return attempt(webhook, url, secret, due.get(from)).chain(result -> {
+            if (result == Attempt.GAVE_UP) {
                 givenUp.set(true);
-                return Uni.createFrom().item(true);
             }
-            return sendInOrder(webhook, url, secret, due, from + 1, deadline);
+            return result == Attempt.SUCCEEDED ? sendInOrder(webhook, url, secret, due, from + 1, deadline)
+                    : Uni.createFrom().item(true);
         });
     }
 
-    /** Whether the endpoint has given up. */
-    private Uni<Boolean> attempt(Leased webhook, URI url, String secret, Due delivery) {
+    private enum Attempt {
+        SUCCEEDED, FAILED, GAVE_UP
+    }
+
+    private Uni<Attempt> attempt(Leased webhook, URI url, String secret, Due delivery) {
         return sender.send(url, secret, delivery.eventId(), body(delivery)).chain(outcome -> {
             registry.counter("keyplane.webhook.attempts", "outcome", outcome.succeeded() ? "succeeded" : "failed")
                     .increment();
             return outcome.succeeded()
-                    ? queue.succeeded(webhook.id(), delivery.id(), outcome.responseCode()).replaceWith(false)
+                    ? queue.succeeded(webhook.id(), delivery.id(), outcome.responseCode()).replaceWith(Attempt.SUCCEEDED)
                     : queue.failed(webhook.id(), delivery.id(), outcome.responseCode(), outcome.error(),
-                            config.firstRetry(), config.retryWindow());
+                            config.firstRetry(), config.retryWindow())
+                            .map(gaveUp -> gaveUp ? Attempt.GAVE_UP : Attempt.FAILED);
         });
     }
 

@@ -43,6 +43,12 @@ public final class SilentServer {
         }
     }
 
+    /** Connections the silent server has accepted so far (and holds open, answering nothing). */
+    public static synchronized int accepted() {
+        port();
+        return running.accepted.size();
+    }
+
     /** A local port nothing listens on: connections to it are refused. */
     public static int closedPort() {
         try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
