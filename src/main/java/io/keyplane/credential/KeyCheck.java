@@ -71,8 +71,8 @@ public class KeyCheck {
     }
 
     /**
-     * The outcome of one check. {@code key} is null for NOT_FOUND; {@code rate} null for an unlimited key (or a use
-     * Redis could not count); {@code creditsRemaining} null unless credits were checked.
+     * The outcome of one check. {@code key} is null for NOT_FOUND; {@code rate} null for an unlimited key;
+     * {@code creditsRemaining} null unless credits were checked.
      */
     public record Verdict(Code code, KeyFacts key, KeyFacts.Denial denial, RateLimiter.Decision rate,
             Long creditsRemaining) {

@@ -23,9 +23,12 @@ import io.vertx.core.Vertx;
 /**
  * Rate limits per key, in fixed windows aligned to multiples of window_seconds since the epoch. With
  * {@code KEYPLANE_REDIS_URL} every replica shares one counter per key and window; without it each replica counts
- * on its own ({@link LocalRateWindows}). A Redis that fails or is slower than {@code KEYPLANE_REDIS_TIMEOUT} lets
- * the use through ({@code KEYPLANE_RATE_LIMIT_REDIS_FAILURE=open}, the default) or refuses it with 503
- * ({@code closed}); either way it is counted and logged, never a 500 and never a hang.
+ * on its own ({@link LocalRateWindows}). With Redis, each use is counted in this replica's memory too, so that when
+ * Redis fails or is slower than {@code KEYPLANE_REDIS_TIMEOUT} the use is decided by this replica's own count
+ * ({@code KEYPLANE_RATE_LIMIT_REDIS_FAILURE=open}, the default: at most the limit per replica, never unlimited) or
+ * refused with 503 ({@code closed}); either way the failure is counted and logged, never a 500 and never a hang.
+ * A use Redis allows is also refused when this replica alone has seen more than the limit in the window (Redis,
+ * counting every replica's uses, would have too, unless it missed some while it failed).
  */
 @Singleton
 public class RateLimiter {
@@ -54,7 +57,8 @@ public class RateLimiter {
         this.rejections = Counter.builder("keyplane.ratelimit.rejections")
                 .description("Uses refused because a key's rate limit was reached").register(registry);
         this.redisFailures = Counter.builder("keyplane.ratelimit.redis.failures")
-                .description("Rate-limit checks that Redis did not answer in time (let through when the mode is open)")
+                .description("Rate-limit checks that Redis did not answer in time (decided by this replica's own count "
+                        + "when the mode is open)")
                 .tag("mode", failOpen ? "open" : "closed").register(registry);
     }
 
@@ -80,9 +84,10 @@ public class RateLimiter {
         }
         long windowMillis = windowSeconds * 1000L;
         long start = LocalRateWindows.windowStart(now, windowMillis);
+        int usedHere = local.count(keyId, start);
         return shared.count(keyId, start, windowMillis, now.toEpochMilli())
-                .map(used -> decide(limit, used, start + windowMillis))
-                .onFailure().recoverWithUni(this::unchecked);
+                .map(used -> decide(limit, Math.max(used, usedHere), start + windowMillis))
+                .onFailure().recoverWithUni(failure -> unchecked(failure, limit, usedHere, start + windowMillis));
     }
 
     private Decision decide(int limit, int used, long resetAtMillis) {
@@ -94,27 +99,27 @@ public class RateLimiter {
         return new Decision(true, limit, limit - used, resetAt);
     }
 
-    /** Redis could not count the use: let it through (nothing is known of what is left) or refuse it with 503. */
-    private Uni<Decision> unchecked(Throwable failure) {
+    /** Redis could not count the use: decide it by this replica's own count, or refuse it with 503. */
+    private Uni<Decision> unchecked(Throwable failure, int limit, int usedHere, long resetAtMillis) {
         redisFailures.increment();
         long now = System.currentTimeMillis();
         long last = lastFailureLogged.get();
         if (now - last >= LOG_EVERY_MILLIS && lastFailureLogged.compareAndSet(last, now)) {
             Log.warnf("Redis did not count a rate-limited use (%s: %s); %s", failure.getClass().getSimpleName(),
-                    failure.getMessage(), failOpen ? "letting uses through" : "answering 503");
+                    failure.getMessage(), failOpen ? "each replica counts on its own meanwhile" : "answering 503");
         }
         if (!failOpen) {
             return Uni.createFrom().failure(KeyplaneException.unavailable(1,
                     "Rate limits cannot be checked now; retry after 1 s"));
         }
-        return Uni.createFrom().nullItem(); // not counted: nothing is known of what is left
+        return Uni.createFrom().item(decide(limit, usedHere, resetAtMillis));
     }
 
     /** Created at start-up, so a KEYPLANE_REDIS_URL that cannot work stops it, not the first rate-limited use. */
     void started(@Observes StartupEvent event) {
         if (shared != null) {
             Log.infof("Rate limits are counted in Redis, shared by every replica (on failure: %s)",
-                    failOpen ? "let through" : "503");
+                    failOpen ? "each replica's own count" : "503");
         }
     }
 

@@ -27,9 +27,11 @@ import io.vertx.redis.client.impl.RedisURI;
  * since the epoch, exactly as {@link LocalRateWindows} does, so switching modes keeps the semantics.
  * <p>
  * Every use is pipelined on one connection (taking one from the pool for each use costs more than the round trip).
- * A Redis that stops answering must not hold that connection forever: a connect (TCP and handshake) that takes
- * longer than {@link #CONNECT_TIMEOUT} fails, a use that outlasts the timeout drops the connection, and the next
- * use makes a new one.
+ * A use that outlasts the timeout fails alone: the connection stays, and the uses behind it still get their answers
+ * (a slow check must not fail every check in flight). A Redis that stops answering must not hold the connection
+ * forever: a connect (TCP and handshake) that takes longer than {@link #CONNECT_TIMEOUT} fails, a use that timed out
+ * without any answer arriving on its connection since it was sent drops that connection, and the next use makes a
+ * new one.
  */
 final class RedisRateWindows {
 
@@ -44,6 +46,8 @@ final class RedisRateWindows {
     private final Redis redis;
     private final Duration timeout;
     private final AtomicReference<Future<RedisConnection>> connection = new AtomicReference<>();
+    /** When the shared connection last answered a use, or was made ({@link System#nanoTime()}). */
+    private volatile long lastAnswered = System.nanoTime();
 
     RedisRateWindows(Vertx vertx, String url, Duration timeout) {
         requireValid(url);
@@ -76,11 +80,17 @@ final class RedisRateWindows {
         // kept a little past the window's end, so clocks that differ slightly between replicas still agree
         var ttl = String.valueOf(windowStart + windowMillis - nowMillis + 5_000);
         var used = connection();
+        long sent = System.nanoTime();
         return send(used, Request.cmd(Command.EVALSHA).arg(SCRIPT_SHA).arg(1).arg(key).arg(ttl))
                 .onFailure(RedisRateWindows::scriptNotLoaded)
                 .recoverWithUni(() -> send(used, Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(key).arg(ttl)))
+                .invoke(() -> lastAnswered = System.nanoTime())
                 .ifNoItem().after(timeout).fail()
-                .onFailure().invoke(() -> drop(used))
+                .onFailure().invoke(() -> {
+                    if (lastAnswered - sent < 0) { // nothing came back since this use went out: the connection is dead
+                        drop(used);
+                    }
+                })
                 .map(Response::toInteger);
     }
 
@@ -106,6 +116,7 @@ final class RedisRateWindows {
                     if (result.succeeded()) {
                         var redisConnection = result.result();
                         redisConnection.exceptionHandler(e -> drop(next)).endHandler(ended -> drop(next));
+                        lastAnswered = System.nanoTime();
                         if (!made.tryComplete(redisConnection)) {
                             redisConnection.close(); // too late: its use already failed over
                         }

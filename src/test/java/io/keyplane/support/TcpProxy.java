@@ -102,6 +102,9 @@ public final class TcpProxy implements AutoCloseable {
                         listeners.add(client);
                     }
                     awaitResumed(client);
+                    if (!fromClient) {
+                        slowDown();
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
@@ -121,6 +124,19 @@ public final class TcpProxy implements AutoCloseable {
         while (paused || (listenersPaused && listeners.contains(client)) || silenced(client)) {
             wait(20); // a shared proxy is paused through a system property, which notifies nobody
         }
+    }
+
+    /** Through a shared proxy slowed with {@link #delay(String, long)}: each answer waits that long. */
+    private void slowDown() throws InterruptedException {
+        long millis = name == null ? 0 : Long.getLong("test-proxy." + name + ".delay-ms", 0);
+        if (millis > 0) {
+            Thread.sleep(millis);
+        }
+    }
+
+    /** Every answer through the shared proxy {@code name} waits {@code millis} (0: none): a slow server. */
+    public static void delay(String name, long millis) {
+        System.setProperty("test-proxy." + name + ".delay-ms", String.valueOf(millis));
     }
 
     /** Through a shared proxy, a connection that met a pause stays silent for good: only new ones recover. */
