@@ -82,4 +82,38 @@ class ConsoleHeadersTest {
         assertThat(response.header("Referrer-Policy"), is("no-referrer"));
         assertThat(response.header("X-Frame-Options"), is("DENY"));
     }
+
+    /**
+     * The Swagger UI shares the console's origin and sessionStorage: it cannot be framed or sniffed, and runs only its
+     * own files plus the two inline scripts Quarkus generates into its page, allowed by hash. After an upgrade that
+     * changes those scripts, this names the hashes to put in application.properties.
+     */
+    @Test
+    void theSwaggerUiCannotBeFramedAndRunsOnlyItsOwnScripts() throws Exception {
+        var page = given().get("/q/swagger-ui/");
+        assertThat(page.statusCode(), is(200));
+        var csp = page.header("Content-Security-Policy");
+        assertThat(csp, startsWith("default-src 'self'"));
+        assertThat(csp, containsString("frame-ancestors 'none'"));
+        assertThat(csp, containsString("object-src 'none'"));
+        assertThat(page.header("X-Frame-Options"), is("DENY"));
+        assertThat(page.header("X-Content-Type-Options"), is("nosniff"));
+        var scriptSrc = csp.substring(csp.indexOf("script-src"), csp.indexOf(';', csp.indexOf("script-src")));
+        assertThat(scriptSrc, not(containsString("unsafe")));
+        var inline = Pattern.compile("<script(?![^>]*\\bsrc=)[^>]*>(.*?)</script>", Pattern.DOTALL).matcher(page.asString());
+        int scripts = 0;
+        while (inline.find()) {
+            var hash = "'sha256-" + java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
+                    .getInstance("SHA-256").digest(inline.group(1).getBytes(java.nio.charset.StandardCharsets.UTF_8))) + "'";
+            assertThat("an inline script of the Swagger UI page is not allowed: add " + hash, scriptSrc, containsString(hash));
+            scripts++;
+        }
+        assertThat(scripts, is(2));
+        for (var asset : List.of("swagger-ui-bundle.js", "swagger-ui.css")) {
+            var response = given().get("/q/swagger-ui/" + asset);
+            assertThat(asset, response.statusCode(), is(200));
+            assertThat(asset, response.header("X-Frame-Options"), is("DENY"));
+            assertThat(asset, response.header("X-Content-Type-Options"), is("nosniff"));
+        }
+    }
 }
