@@ -44,6 +44,9 @@ class Destinations {
     private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96").orElseThrow();
     private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16").orElseThrow();
 
+    private static final java.util.regex.Pattern NUMERIC_HOST = java.util.regex.Pattern.compile(
+            "(?i)(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+)){0,3}\\.?");
+
     private final Vertx vertx;
     private final boolean allowPrivate;
 
@@ -85,6 +88,10 @@ class Destinations {
         if (allowPrivate) {
             return Uni.createFrom().voidItem();
         }
+        if (isOddlyWrittenAddress(uri.getHost())) {
+            return Uni.createFrom().failure(KeyplaneException.unprocessable("url_not_allowed", "url", "must name its "
+                    + "host, or write an IPv4 address as four decimal numbers"));
+        }
         return resolve(uri.getHost())
                 .onFailure(UnknownHostException.class).recoverWithItem(List.of())
                 .invoke(addresses -> {
@@ -104,12 +111,36 @@ class Destinations {
         if (allowPrivate) {
             return Uni.createFrom().nullItem();
         }
+        if (isOddlyWrittenAddress(uri.getHost())) {
+            return Uni.createFrom().failure(new NotAllowed());
+        }
         return resolve(uri.getHost()).map(addresses -> {
             if (addresses.isEmpty() || addresses.stream().anyMatch(Destinations::isNotPublic)) {
                 throw new NotAllowed();
             }
             return addresses.get(0);
         });
+    }
+
+    /**
+     * An IPv4 address in a form other than four plain decimal numbers: {@code 0x7f000001}, {@code 2130706433},
+     * {@code 0177.0.0.1}, {@code 127.1}. Some resolvers read these as addresses (C's inet_aton, so curl) and some
+     * as names (the JDK): what one component checks, another could reach.
+     */
+    static boolean isOddlyWrittenAddress(String host) {
+        if (!NUMERIC_HOST.matcher(host).matches()) {
+            return false;
+        }
+        var parts = host.split("\\.");
+        if (parts.length != 4 || host.endsWith(".")) {
+            return true;
+        }
+        for (var part : parts) {
+            if (!part.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(part) > 255) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isNotPublic(InetAddress address) {

@@ -179,6 +179,100 @@ public class AbuseTest {
                 line.substring(name.length() + 1))).findFirst().orElse(0);
     }
 
+    // --- verify: a gateway checking floods of bad keys keeps working and writes nothing for keys that do not exist ---
+
+    @Test
+    void aGatewayVerifyingAFloodOfUnknownKeysIsNotThrottledAndWritesNothing() {
+        var gateway = ws.createVerifier();
+        var address = freshAddress();
+        var format = new io.keyplane.credential.KeyFormat();
+        long auditBefore = count("select count(*) as n from audit_event");
+        long usageBefore = count("select count(*) as n from key_usage");
+        for (int i = 0; i < 60; i++) {
+            var token = i % 2 == 0 ? format.generate(io.keyplane.credential.KeyKind.API) : "garbage-" + i;
+            from(address).auth().oauth2(gateway).contentType(ContentType.JSON).body(Map.of("key", token))
+                    .post("/api/v1/keys/verify").then().statusCode(200).body("code", is("NOT_FOUND"));
+        }
+        var app = ws.createKey(Map.of("name", "app"));
+        from(address).auth().oauth2(gateway).contentType(ContentType.JSON).body(Map.of("key", app.getString("key")))
+                .post("/api/v1/keys/verify").then().statusCode(200).body("code", is("VALID"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> count(
+                "select count(*) as n from key_usage where key_id = ?::uuid", app.getString("id")) == 1);
+        // the marker key's own use, its creation, and the gateway's: nothing for the 60 unknown keys
+        assertEquals(1, count("select count(*) as n from audit_event") - auditBefore, "only the app key's creation");
+        org.junit.jupiter.api.Assertions.assertTrue(count("select count(*) as n from key_usage") - usageBefore <= 62,
+                "usage rows are the gateway's own calls and the app key's use");
+        assertEquals(0, count("select count(*) as n from key_usage u where u.key_id not in (select id from api_key)"));
+    }
+
+    // --- forward-auth: a rule is judged on the path the upstream will route, at the address the gateway saw ---
+
+    @Test
+    void forwardAuthRefusesPathsAndAddressesAClientCouldDisguise() {
+        for (var scope : List.of("admin:read")) {
+            owner().body(Map.of("name", scope)).post(ws.path("/scopes")).then().statusCode(201);
+        }
+        String policy = owner().body(Map.of("name", "public and admin", "rules", List.of(
+                Map.of("method", "GET", "path", "/public/**", "scopes", List.of()),
+                Map.of("method", "GET", "path", "/admin/**", "scopes", List.of("admin:read")))))
+                .post(ws.path("/forward-auth-policies")).then().statusCode(201).extract().path("id");
+        var gateway = ws.createVerifier();
+        var user = ws.createKey(Map.of("name", "user", "allowed_cidrs", List.of("203.0.113.50/32"))).getString("key");
+        java.util.function.BiFunction<String, List<String>, io.restassured.response.ValidatableResponse> ask =
+                (uri, forwardedFor) -> {
+                    var request = given().header("X-Keyplane-Gateway-Key", gateway).header("X-Original-Method", "GET")
+                            .header("X-Original-URI", uri).auth().oauth2(user);
+                    for (var line : forwardedFor) {
+                        request = request.header("X-Forwarded-For", line);
+                    }
+                    return request.get("/api/v1/forward-auth/" + policy).then();
+                };
+        for (var disguised : List.of("/admin/users/..%2F..%2Fpublic/x", "/admin/users/%2e%2e/%2e%2e/public/x",
+                "/public/x#/../../admin", "/public/x%23/../../admin")) {
+            ask.apply(disguised, List.of("203.0.113.50")).statusCode(400).body("code", is("invalid_path"));
+        }
+        ask.apply("/public/x", List.of("203.0.113.50")).statusCode(200);
+        // a second X-Forwarded-For line, added by the gateway after the client's: the client is its last address
+        ask.apply("/public/x", List.of("203.0.113.50", "198.51.100.7")).statusCode(403).body("code", is("ip_not_allowed"));
+    }
+
+    // --- webhooks: no request to private addresses, whatever the URL says ---
+
+    @Test
+    void aWebhookCannotBePointedAtPrivateOrLoopbackAddresses() {
+        for (var url : List.of("http://127.0.0.1:9001/q/metrics", "http://[::1]/", "http://169.254.169.254/latest/meta-data",
+                "http://10.0.0.1/", "http://localhost/", "http://0x7f000001/", "http://2130706433/")) {
+            owner().body(Map.of("url", url, "events", List.of("*"))).post(ws.path("/webhooks")).then().statusCode(422)
+                    .body("code", is("url_not_allowed"));
+        }
+        // addresses some resolvers read and others do not: refused, as malformed or as not allowed
+        for (var url : List.of("http://0177.0.0.1/", "http://127.1/", "http://127.0.0.1./")) {
+            int status = owner().body(Map.of("url", url, "events", List.of("*"))).post(ws.path("/webhooks")).then()
+                    .extract().statusCode();
+            org.junit.jupiter.api.Assertions.assertTrue(status == 400 || status == 422, url + " answered " + status);
+        }
+        assertEquals(0L, count("select count(*) as n from webhook where workspace_id = ?::uuid", ws.id()));
+    }
+
+    // --- console assets: static files only, never a file outside them, never framed ---
+
+    @Test
+    void theConsoleServesNoFileOutsideItsOwnAndCannotBeFramed() {
+        for (var path : List.of("/console/../application.properties", "/console/%2e%2e/application.properties",
+                "/console/..%2f..%2fetc%2fpasswd", "/console/%2e%2e%2f%2e%2e%2fetc/passwd", "/console/.%2e/db/migration/V1__schema.sql",
+                "/console//etc/passwd", "/console/app.js%00.html")) {
+            var response = given().urlEncodingEnabled(false).redirects().follow(false).get(path);
+            org.junit.jupiter.api.Assertions.assertTrue(response.statusCode() == 404 || response.statusCode() == 400,
+                    path + " answered " + response.statusCode());
+            org.junit.jupiter.api.Assertions.assertFalse(response.asString().contains("keyplane.db")
+                    || response.asString().contains("root:") || response.asString().contains("create table"), path);
+        }
+        var index = given().get("/console/");
+        assertEquals(200, index.statusCode());
+        assertEquals("DENY", index.header("X-Frame-Options"));
+        org.junit.jupiter.api.Assertions.assertTrue(index.header("Content-Security-Policy").contains("frame-ancestors 'none'"));
+    }
+
     // --- leak reports: junk costs nothing and cannot use up the place of a real report ---
 
     @Test

@@ -41,4 +41,16 @@ class DestinationsTest {
     }
 
     static final String EXPECTED = "35495024f4ef3f94e5a93e22221544c4b75e9a42300cd965ab81cb85cd994e91";
+
+    @Test
+    void ipv4AddressesWrittenOtherwiseThanInFourDecimalsAreOdd() {
+        for (var odd : java.util.List.of("0x7f000001", "2130706433", "0177.0.0.1", "127.1", "127.0.1", "0x7f.0.0.1",
+                "127.0.0.1.", "00.0.0.0", "256.1.1.1", "017700000001")) {
+            org.junit.jupiter.api.Assertions.assertTrue(Destinations.isOddlyWrittenAddress(odd), odd);
+        }
+        for (var plain : java.util.List.of("127.0.0.1", "93.184.215.14", "0.0.0.0", "example.com", "10.0.0.1.nip.io",
+                "2001:db8::1", "api-2.example.com", "1e100.net")) {
+            org.junit.jupiter.api.Assertions.assertFalse(Destinations.isOddlyWrittenAddress(plain), plain);
+        }
+    }
 }

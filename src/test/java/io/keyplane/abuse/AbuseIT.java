@@ -1,0 +1,11 @@
+package io.keyplane.abuse;
+
+import io.keyplane.support.FreshDatabaseResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** {@link AbuseTest} against the packaged application: the native executable with {@code -Dnative}. */
+@QuarkusIntegrationTest
+@WithTestResource(FreshDatabaseResource.class)
+class AbuseIT extends AbuseTest {
+}
