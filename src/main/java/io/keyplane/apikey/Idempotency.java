@@ -1,14 +1,11 @@
 package io.keyplane.apikey;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.keyplane.common.Digests;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.SecretBox;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -53,7 +50,7 @@ public class Idempotency {
      * first request. {@code caller}: the calling key's id, or "operator".
      */
     public Uni<Replay> claim(UUID workspaceId, String caller, String idempotencyKey, String requestJson) {
-        var fingerprint = sha256(requestJson);
+        var fingerprint = Digests.sha256Hex(requestJson);
         return records.deleteExpired(workspaceId, caller, idempotencyKey)
                 .chain(() -> records.claim(workspaceId, caller, idempotencyKey, fingerprint))
                 .chain(claimed -> claimed ? Uni.createFrom().nullItem()
@@ -96,14 +93,5 @@ public class Idempotency {
 
     private static String aad(UUID workspaceId, String caller, String idempotencyKey) {
         return "idempotency:" + workspaceId + ":" + caller + ":" + idempotencyKey;
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

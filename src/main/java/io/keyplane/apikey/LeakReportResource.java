@@ -1,9 +1,5 @@
 package io.keyplane.apikey;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -32,6 +28,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.keyplane.common.Digests;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.credential.ClientAddresses;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -132,16 +129,7 @@ public class LeakReportResource {
     }
 
     private static Object feedback(LeakReports.Report report, Set<String> found) {
-        return report.leaks().stream().map(leak -> new Feedback(sha256(leak.key()), leak.type(),
+        return report.leaks().stream().map(leak -> new Feedback(Digests.sha256Hex(leak.key()), leak.type(),
                 found.contains(leak.key()) ? "true_positive" : "false_positive")).toList();
-    }
-
-    private static String sha256(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

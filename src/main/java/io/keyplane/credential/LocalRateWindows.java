@@ -35,6 +35,22 @@ public final class LocalRateWindows<K> {
         return window.used().incrementAndGet();
     }
 
+    /**
+     * Counts one use in the window that starts at {@code windowStart} only while fewer than {@code limit} are
+     * counted in it; returns the uses counted after this one, or -1 when the window was full (nothing counted).
+     */
+    public int countBelow(K subject, long windowStart, int limit) {
+        int[] counted = { -1 };
+        windows.asMap().compute(subject, (s, w) -> {
+            var window = w == null || w.start() != windowStart ? new Window(windowStart, new AtomicInteger()) : w;
+            if (window.used().get() < limit) {
+                counted[0] = window.used().incrementAndGet();
+            }
+            return window;
+        });
+        return counted[0];
+    }
+
     public static long windowStart(Instant now, long windowMillis) {
         return now.toEpochMilli() - Math.floorMod(now.toEpochMilli(), windowMillis);
     }

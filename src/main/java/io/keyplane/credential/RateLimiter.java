@@ -23,12 +23,13 @@ import io.vertx.core.Vertx;
 /**
  * Rate limits per key, in fixed windows aligned to multiples of window_seconds since the epoch. With
  * {@code KEYPLANE_REDIS_URL} every replica shares one counter per key and window; without it each replica counts
- * on its own ({@link LocalRateWindows}). With Redis, each use is counted in this replica's memory too, so that when
- * Redis fails or is slower than {@code KEYPLANE_REDIS_TIMEOUT} the use is decided by this replica's own count
- * ({@code KEYPLANE_RATE_LIMIT_REDIS_FAILURE=open}, the default: at most the limit per replica, never unlimited) or
- * refused with 503 ({@code closed}); either way the failure is counted and logged, never a 500 and never a hang.
- * A use Redis allows is also refused when this replica alone has seen more than the limit in the window (Redis,
- * counting every replica's uses, would have too, unless it missed some while it failed).
+ * on its own ({@link LocalRateWindows}). With Redis, this replica also counts the uses it allows; when Redis fails
+ * or is slower than {@code KEYPLANE_REDIS_TIMEOUT}, a use is allowed while that count is under the limit
+ * ({@code KEYPLANE_RATE_LIMIT_REDIS_FAILURE=open}, the default: at most the limit per replica and window, never
+ * unlimited) or refused with 503 ({@code closed}); either way the failure is counted and logged, never a 500 and
+ * never a hang. A use Redis allows is counted here too and cannot take that count past the limit: while Redis
+ * answers, that never refuses anything (Redis allows at most the limit in all), and across a failure no replica
+ * allows more than the limit in one window.
  */
 @Singleton
 public class RateLimiter {
@@ -43,6 +44,8 @@ public class RateLimiter {
     }
 
     private final LocalRateWindows<UUID> local = new LocalRateWindows<>(200_000, Duration.ofHours(25));
+    /** With Redis: the uses this replica allowed, per key and window. */
+    private final LocalRateWindows<UUID> allowedHere = new LocalRateWindows<>(200_000, Duration.ofHours(25));
     private final RedisRateWindows shared;
     private final boolean failOpen;
     private final Counter rejections;
@@ -84,23 +87,25 @@ public class RateLimiter {
         }
         long windowMillis = windowSeconds * 1000L;
         long start = LocalRateWindows.windowStart(now, windowMillis);
-        int usedHere = local.count(keyId, start);
+        var resetAt = Instant.ofEpochMilli(start + windowMillis);
         return shared.count(keyId, start, windowMillis, now.toEpochMilli())
-                .map(used -> decide(limit, Math.max(used, usedHere), start + windowMillis))
-                .onFailure().recoverWithUni(failure -> unchecked(failure, limit, usedHere, start + windowMillis));
+                .map(used -> used > limit || allowedHere.countBelow(keyId, start, limit) < 0 ? refused(limit, resetAt)
+                        : new Decision(true, limit, limit - used, resetAt))
+                .onFailure().recoverWithUni(failure -> unchecked(failure, keyId, limit, start, resetAt));
+    }
+
+    private Decision refused(int limit, Instant resetAt) {
+        rejections.increment();
+        return new Decision(false, limit, 0, resetAt);
     }
 
     private Decision decide(int limit, int used, long resetAtMillis) {
         var resetAt = Instant.ofEpochMilli(resetAtMillis);
-        if (used > limit) {
-            rejections.increment();
-            return new Decision(false, limit, 0, resetAt);
-        }
-        return new Decision(true, limit, limit - used, resetAt);
+        return used > limit ? refused(limit, resetAt) : new Decision(true, limit, limit - used, resetAt);
     }
 
-    /** Redis could not count the use: decide it by this replica's own count, or refuse it with 503. */
-    private Uni<Decision> unchecked(Throwable failure, int limit, int usedHere, long resetAtMillis) {
+    /** Redis could not count the use: allow it while this replica's own count is under the limit, or refuse with 503. */
+    private Uni<Decision> unchecked(Throwable failure, UUID keyId, int limit, long windowStart, Instant resetAt) {
         redisFailures.increment();
         long now = System.currentTimeMillis();
         long last = lastFailureLogged.get();
@@ -112,7 +117,9 @@ public class RateLimiter {
             return Uni.createFrom().failure(KeyplaneException.unavailable(1,
                     "Rate limits cannot be checked now; retry after 1 s"));
         }
-        return Uni.createFrom().item(decide(limit, usedHere, resetAtMillis));
+        int allowed = allowedHere.countBelow(keyId, windowStart, limit);
+        return Uni.createFrom().item(allowed < 0 ? refused(limit, resetAt)
+                : new Decision(true, limit, limit - allowed, resetAt));
     }
 
     /** Created at start-up, so a KEYPLANE_REDIS_URL that cannot work stops it, not the first rate-limited use. */

@@ -97,6 +97,7 @@ class ConsoleKeyLifecycleTest extends BrowserTest {
         browser.awaitText(By.id("notice"), "revoked");
         assertThat(browser.await(By.id("key-card")).getText(), containsString("revoked"));
         assertThat(verify(rotated), is("REVOKED"));
+        assertThat("the key it replaced no longer works either", verify(plain), is("REVOKED"));
 
         browser.click(link("Audit log"));
         browser.awaitText(By.id("chain-badge"), "Chain verified");
@@ -109,7 +110,8 @@ class ConsoleKeyLifecycleTest extends BrowserTest {
         var filtered = browser.clickAndAwaitNew(button("Apply filters"), By.id("audit-table"));
         assertThat(browser.driver.getCurrentUrl(), endsWith("#/audit?action=api_key.revoke"));
         var filteredActions = filtered.findElements(By.cssSelector("td.action")).stream().map(td -> td.getText()).toList();
-        assertThat(filteredActions, is(List.of("api_key.revoke"))); // the successor; the rotated key expires instead
+        // the successor, and the key it replaced, revoked with it during its grace period (as the dialog promises)
+        assertThat(filteredActions, is(List.of("api_key.revoke", "api_key.revoke")));
                 assertPlainKeyNowhere(plain);
         assertPlainKeyNowhere(rotated);
     }
