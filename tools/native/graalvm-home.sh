@@ -3,7 +3,7 @@
 # path: GRAALVM_HOME=$(tools/native/graalvm-home.sh) ./mvnw verify -Dnative
 #
 # A verification aid, not a distribution: the GraalVM 25.0.2 image builder from Maven Central runs on a private
-# copy of Temurin 25, with the pieces GraalVM ships but Maven Central does not built here (README "Native"):
+# copy of Temurin 25, with the pieces GraalVM ships but Maven Central does not built here (tools/native/README.md "Native"):
 #   bin/native-image                          tools/native/native-image (driver stand-in) + lib/svm/TranslateArgs.java
 #   lib/svm/builder/*.jar                     org.graalvm.nativeimage:svm:25.0.2 and its dependencies
 #   lib/svm/builder.args                      the builder JVM's flags (JVMCI, module path, --add-exports)
