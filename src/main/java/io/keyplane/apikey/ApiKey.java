@@ -1,6 +1,5 @@
 package io.keyplane.apikey;
 
-import io.keyplane.credential.KeyKind;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -12,6 +11,8 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
 import org.hibernate.annotations.DynamicUpdate;
+
+import io.keyplane.key.KeyKind;
 
 // only changed columns are written: verifications spend credits_remaining (and record last_used_at) in place
 @Entity

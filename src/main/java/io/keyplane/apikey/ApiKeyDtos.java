@@ -24,10 +24,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
 import io.keyplane.common.PlainText;
-import io.keyplane.credential.Cidr;
-import io.keyplane.credential.KeyFormat;
-import io.keyplane.credential.KeyKind;
-import io.keyplane.credential.Permissions;
+import io.keyplane.key.Cidr;
+import io.keyplane.key.KeyFormat;
+import io.keyplane.key.KeyKind;
+import io.keyplane.key.Permissions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Wire records of the API key endpoints (API.md section 4). */
@@ -140,21 +140,6 @@ public final class ApiKeyDtos {
         }
     }
 
-    @Schema(name = "KeyUsage")
-    public record KeyUsageResponse(Instant at, @Schema(enumeration = { "success", "denied" }) String outcome,
-            @Schema(description = "Verification code (VALID, RATE_LIMITED, ...) or management outcome", maxLength = 64)
-            String code,
-            @Schema(maxLength = 16, nullable = true) String method,
-            @Schema(maxLength = 2048, nullable = true) String path,
-            @Schema(maxLength = 64, nullable = true) String sourceIp,
-            @Schema(maxLength = 512, nullable = true) String userAgent,
-            @Schema(maxLength = 128, nullable = true) String requestId) {
-
-        static KeyUsageResponse from(KeyUsage u) {
-            return new KeyUsageResponse(u.at, u.outcome, u.code, u.method, u.path, u.sourceIp, u.userAgent, u.requestId);
-        }
-    }
-
     /**
      * Usage credits (API.md section 9): each VALID verification spends its {@code cost} from {@code remaining};
      * {@code refill} sets {@code remaining = amount} at the start of each UTC day or month.
@@ -210,34 +195,5 @@ public final class ApiKeyDtos {
         public static RateLimit of(Integer limit, Integer windowSeconds) {
             return limit == null ? null : new RateLimit(limit, windowSeconds);
         }
-    }
-
-    @Schema(name = "UsageBucket", description = "Uses that started in this bucket, by outcome code (VALID, INSUFFICIENT_SCOPE, "
-            + "RATE_LIMITED, ... or a management call's status); {} when there were none")
-    public record UsageBucket(Instant start,
-            @Schema(maxProperties = 64, additionalProperties = UseCount.class) Map<String, Long> counts) {
-    }
-
-    /** How the document describes one count of uses (a map value, which no annotation on Long can reach). */
-    @Schema(name = "UseCount", type = SchemaType.INTEGER, format = "int64", minimum = "0",
-            maximum = "9223372036854775807")
-    public static final class UseCount {
-        private UseCount() {
-        }
-    }
-
-    @Schema(name = "KeyUsageSummary")
-    public record KeyUsageSummary(Instant from, Instant to, @Schema(enumeration = { "hour", "day" }) String granularity,
-            @Size(max = 744) List<UsageBucket> buckets) {
-    }
-
-    @Schema(name = "TopKey")
-    public record TopKey(UUID keyId, @Schema(minimum = "0", maximum = "9223372036854775807") long count) {
-    }
-
-    @Schema(name = "WorkspaceUsageSummary")
-    public record WorkspaceUsageSummary(Instant from, Instant to,
-            @Schema(enumeration = { "hour", "day" }) String granularity, @Size(max = 744) List<UsageBucket> buckets,
-            @Schema(description = "The keys most used in the range, most first") @Size(max = 10) List<TopKey> topKeys) {
     }
 }

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import io.keyplane.credential.Cidr;
 import io.keyplane.apikey.ApiKeyDtos.RateLimit;
 import io.keyplane.common.FieldError;
 import io.keyplane.common.KeyplaneException;
+import io.keyplane.key.Cidr;
 
 /** Checks and normalisation of key attributes shared by create and update; 400 for bad form, 422 for bad sense. */
 final class ApiKeyInputs {
@@ -125,7 +125,7 @@ final class ApiKeyInputs {
 
     /** A key never exceeds its account: every key grant must be covered by an account grant. */
     static void requireWithinAccount(List<String> keyScopes, List<String> accountScopes) {
-        var exceeding = io.keyplane.credential.Permissions.missing(accountScopes, keyScopes);
+        var exceeding = io.keyplane.key.Permissions.missing(accountScopes, keyScopes);
         if (!exceeding.isEmpty()) {
             throw KeyplaneException.unprocessable("scope_exceeds_account", "scopes",
                     "The service account does not grant: " + String.join(", ", exceeding));

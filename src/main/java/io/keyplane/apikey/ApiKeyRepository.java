@@ -8,10 +8,10 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
-import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.PageRequest;
 import io.keyplane.common.Where;
-import io.keyplane.credential.KeyKind;
+import io.keyplane.common.WorkspaceOwned;
+import io.keyplane.key.KeyKind;
 import io.keyplane.scope.ScopeHolders;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -19,7 +19,7 @@ import io.smallrye.mutiny.Uni;
 
 /** Every query names the workspace: an id from another workspace is simply not found. */
 @ApplicationScoped
-public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID>, ScopeHolders {
+public class ApiKeyRepository implements WorkspaceOwned<ApiKey>, ScopeHolders {
 
     /**
      * Exact filters; {@code status} is the computed one (API.md 4.1). {@code expiringWithin}: unrevoked keys that
@@ -30,9 +30,9 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID>, Sc
             Duration unusedFor) {
     }
 
-    Uni<ApiKey> findInWorkspace(UUID workspaceId, UUID id, LockModeType lock) {
-        return find("id = ?1 and workspaceId = ?2", id, workspaceId).withLock(lock).firstResult()
-                .onItem().ifNull().failWith(() -> KeyplaneException.notFound("API key"));
+    @Override
+    public String noun() {
+        return "API key";
     }
 
     /** 404 unless the key is one of the workspace's; for reads outside a service's own session. */

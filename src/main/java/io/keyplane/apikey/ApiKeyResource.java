@@ -19,13 +19,13 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -35,19 +35,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.keyplane.apikey.ApiKeyDtos.ApiKeyResponse;
 import io.keyplane.apikey.ApiKeyDtos.CreateApiKeyRequest;
-import io.keyplane.apikey.ApiKeyDtos.KeyUsageResponse;
 import io.keyplane.apikey.ApiKeyDtos.RevealResponse;
 import io.keyplane.apikey.ApiKeyDtos.RotateApiKeyRequest;
 import io.keyplane.apikey.ApiKeyDtos.StatusResponse;
 import io.keyplane.apikey.ApiKeyDtos.UpdateApiKeyRequest;
+import io.keyplane.auth.Caller;
+import io.keyplane.auth.WorkspacePermission;
 import io.keyplane.common.JsonBodies;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.PageRequest;
 import io.keyplane.common.SecretResponse;
-import io.keyplane.credential.Caller;
-import io.keyplane.credential.KeyKind;
-import io.keyplane.credential.Permissions;
-import io.keyplane.credential.WorkspacePermission;
+import io.keyplane.key.KeyKind;
+import io.keyplane.key.Permissions;
+import io.keyplane.usage.UsageDtos.KeyUsageResponse;
+import io.keyplane.usage.UsageDtos.KeyUsageSummary;
+import io.keyplane.usage.UsageSummaries;
 import io.quarkus.security.PermissionsAllowed;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -244,10 +246,11 @@ public class ApiKeyResource {
             + "hour or day (UTC) from `from` (default 24 h ago, rounded down to the bucket) to `to` (default now), "
             + "from hourly counts kept `KEYPLANE_USAGE_ROLLUP_RETENTION` (90 days); at most 31 days by hour, 366 by "
             + "day. Counts arrive with the usage flush, about a second after the use.")
-    public Uni<ApiKeyDtos.KeyUsageSummary> usageSummary(@RestPath UUID workspaceId, @RestPath UUID keyId,
+    public Uni<KeyUsageSummary> usageSummary(@RestPath UUID workspaceId, @RestPath UUID keyId,
             @RestQuery @Schema(format = "date-time", maxLength = 35) String from,
             @RestQuery @Schema(format = "date-time", maxLength = 35) String to,
             @RestQuery @Schema(enumeration = { "hour", "day" }) String granularity) {
-        return summaries.ofKey(workspaceId, keyId, summaries.range(from, to, granularity));
+        var range = summaries.range(from, to, granularity);
+        return keys.requireKey(workspaceId, keyId).chain(() -> summaries.ofKey(workspaceId, keyId, range));
     }
 }

@@ -14,24 +14,25 @@ import jakarta.persistence.LockModeType;
 import io.keyplane.apikey.ApiKeyDtos.ApiKeyResponse;
 import io.keyplane.apikey.ApiKeyDtos.CreateApiKeyRequest;
 import io.keyplane.apikey.ApiKeyDtos.Credits;
-import io.keyplane.apikey.ApiKeyDtos.KeyUsageResponse;
 import io.keyplane.apikey.ApiKeyDtos.RateLimit;
 import io.keyplane.apikey.ApiKeyDtos.UpdateApiKeyRequest;
 import io.keyplane.audit.AuditLog;
 import io.keyplane.audit.Changes;
-import io.keyplane.common.JsonBodies;
+import io.keyplane.auth.Caller;
+import io.keyplane.changes.ChangeFeed;
 import io.keyplane.common.JsonBodies.Patch;
+import io.keyplane.common.JsonBodies;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
-import io.keyplane.credential.Caller;
-import io.keyplane.credential.KeyChanges;
-import io.keyplane.credential.KeyChanges.Change;
-import io.keyplane.credential.KeyKind;
-import io.keyplane.credential.Permissions;
+import io.keyplane.key.KeyFactsCache;
+import io.keyplane.key.KeyKind;
+import io.keyplane.key.Permissions;
 import io.keyplane.scope.ScopeService;
 import io.keyplane.serviceaccount.ServiceAccountDtos.ServiceAccountResponse;
 import io.keyplane.serviceaccount.ServiceAccountService;
+import io.keyplane.usage.UsageDtos.KeyUsageResponse;
+import io.keyplane.usage.UsageHistory;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -39,26 +40,26 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The key lifecycle. A change commits with its audit event; then, before the response is sent, the verification
- * caches learn of it ({@link KeyChanges}), which is why the changing methods open their transaction themselves.
+ * caches learn of it ({@link ChangeFeed}), which is why the changing methods open their transaction themselves.
  */
 @ApplicationScoped
 public class ApiKeyService {
 
     private final ApiKeyRepository keys;
-    private final KeyUsageRepository uses;
+    private final UsageHistory uses;
     private final KeyIssuer issuer;
     private final Idempotency idempotency;
     private final ScopeService scopes;
     private final ServiceAccountService accounts;
-    private final KeyChanges keyChanges;
+    private final ChangeFeed keyChanges;
     private final AuditLog audit;
     private final JsonBodies json;
     private final WorkspaceKeyRules workspaceRules;
     private final Clock clock;
 
     @Inject
-    ApiKeyService(ApiKeyRepository keys, KeyUsageRepository uses, KeyIssuer issuer, Idempotency idempotency,
-            ScopeService scopes, ServiceAccountService accounts, KeyChanges changes, AuditLog audit, JsonBodies json,
+    ApiKeyService(ApiKeyRepository keys, UsageHistory uses, KeyIssuer issuer, Idempotency idempotency,
+            ScopeService scopes, ServiceAccountService accounts, ChangeFeed changes, AuditLog audit, JsonBodies json,
             WorkspaceKeyRules workspaceRules, Clock clock) {
         this.keys = keys;
         this.uses = uses;
@@ -227,8 +228,8 @@ public class ApiKeyService {
      * commit, and before the response, this replica's cache forgets the key's facts.
      */
     private Uni<ApiKeyResponse> changing(Supplier<Uni<ApiKey>> change) {
-        return Panache.withTransaction(() -> change.get().call(k -> keyChanges.announce(Change.key(k.keyHash))))
-                .invoke(k -> keyChanges.evictHere(Change.key(k.keyHash)))
+        return Panache.withTransaction(() -> change.get().call(k -> keyChanges.announce(KeyFactsCache.changeOfKey(k.keyHash))))
+                .invoke(k -> keyChanges.evictHere(KeyFactsCache.changeOfKey(k.keyHash)))
                 .map(k -> ApiKeyResponse.from(k, clock.instant()));
     }
 
@@ -251,7 +252,7 @@ public class ApiKeyService {
                     }
                     return done.call(() -> announce(revoked)).replaceWith(revoked);
                 })))
-                .invoke(revoked -> revoked.forEach(k -> keyChanges.evictHere(Change.key(k.keyHash))))
+                .invoke(revoked -> revoked.forEach(k -> keyChanges.evictHere(KeyFactsCache.changeOfKey(k.keyHash))))
                 .map(revoked -> ApiKeyResponse.from(revoked.get(0), clock.instant()));
     }
 
@@ -267,7 +268,7 @@ public class ApiKeyService {
     private Uni<Void> announce(List<ApiKey> changed) {
         Uni<Void> done = Uni.createFrom().voidItem();
         for (var k : changed) {
-            done = done.call(() -> keyChanges.announce(Change.key(k.keyHash)));
+            done = done.call(() -> keyChanges.announce(KeyFactsCache.changeOfKey(k.keyHash)));
         }
         return done;
     }
@@ -317,10 +318,10 @@ public class ApiKeyService {
                             .call(() -> audit.success(workspaceId, "api_key.rotate", "api_key", old.id, changes))
                             .call(() -> audit.success(workspaceId, "api_key.create", "api_key", next.entity().id,
                                     creationChanges(next.entity()).created("rotated_from", old.id)))
-                            .call(() -> keyChanges.announce(Change.key(old.keyHash)))
+                            .call(() -> keyChanges.announce(KeyFactsCache.changeOfKey(old.keyHash)))
                             .replaceWith(new Rotation(old.keyHash, next));
                 }))
-                .invoke(rotation -> keyChanges.evictHere(Change.key(rotation.oldKeyHash())))
+                .invoke(rotation -> keyChanges.evictHere(KeyFactsCache.changeOfKey(rotation.oldKeyHash())))
                 .map(rotation -> ApiKeyResponse.issued(rotation.successor(), clock.instant()));
     }
 
@@ -343,9 +344,13 @@ public class ApiKeyService {
 
     @WithSession
     public Uni<Page<KeyUsageResponse>> usage(UUID workspaceId, UUID keyId, PageRequest page) {
-        return keys.findInWorkspace(workspaceId, keyId, LockModeType.NONE)
-                .chain(k -> uses.page(k.id, page))
-                .map(rows -> Page.of(rows, page.limit(), u -> u.at, u -> u.id).map(KeyUsageResponse::from));
+        return keys.findInWorkspace(workspaceId, keyId, LockModeType.NONE).chain(k -> uses.ofKey(k.id, page));
+    }
+
+    /** 404 unless the key is one of the workspace's. */
+    @WithSession
+    public Uni<Void> requireKey(UUID workspaceId, UUID keyId) {
+        return keys.findInWorkspace(workspaceId, keyId, LockModeType.NONE).replaceWithVoid();
     }
 
     private Uni<ServiceAccountResponse> account(UUID workspaceId, UUID accountId) {

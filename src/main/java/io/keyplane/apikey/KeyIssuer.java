@@ -1,6 +1,5 @@
 package io.keyplane.apikey;
 
-import io.keyplane.credential.KeyKind;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -9,9 +8,10 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import io.keyplane.credential.KeyFormat;
-import io.keyplane.credential.KeyHasher;
 import io.keyplane.common.SecretBox;
+import io.keyplane.key.KeyFormat;
+import io.keyplane.key.KeyHasher;
+import io.keyplane.key.KeyKind;
 
 /** Makes new key entities: value, prefix, peppered hash, and for ingest keys the sealed value. */
 @Singleton

@@ -1,8 +1,9 @@
 package io.keyplane.apikey;
 
-import io.keyplane.credential.KeyKind;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
+
+import io.keyplane.key.KeyKind;
 
 @Converter
 public class KeyKindConverter implements AttributeConverter<KeyKind, String> {

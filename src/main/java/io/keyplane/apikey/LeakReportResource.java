@@ -28,9 +28,9 @@ import org.jboss.resteasy.reactive.RestResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.keyplane.auth.ClientAddresses;
 import io.keyplane.common.Digests;
 import io.keyplane.common.KeyplaneException;
-import io.keyplane.credential.ClientAddresses;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
@@ -54,7 +54,8 @@ public class LeakReportResource {
             + "when it is a key Keyplane issued (in any state), else `false_positive`")
     public record Feedback(
             @Schema(description = "SHA-256 of the token, hex", maxLength = 64, pattern = "^[0-9a-f]{64}$") String tokenHash,
-            @Schema(description = "The type GitHub sent with the token", maxLength = 2048, nullable = true) String tokenType,
+            @Schema(description = "The type GitHub sent with the token", maxLength = 2048, nullable = true,
+                    pattern = "^[ -~]*$") String tokenType,
             @Schema(enumeration = { "true_positive", "false_positive" }, maxLength = 14) String label) {
     }
 
@@ -102,11 +103,13 @@ public class LeakReportResource {
     @APIResponse(responseCode = "401", description = "`invalid_signature`: the GitHub signature headers are "
             + "incomplete, name an unknown key, or do not match the body")
     public Uni<RestResponse<Object>> report(byte[] body,
-            @Parameter(in = ParameterIn.HEADER, description = "GitHub secret scanning: the signing key's identifier",
-                    schema = @Schema(maxLength = 128, pattern = "^[0-9a-fA-F]+$"))
+            @Parameter(name = GITHUB_KEY_IDENTIFIER, in = ParameterIn.HEADER,
+                    description = "GitHub secret scanning: the signing key's identifier",
+                    schema = @Schema(type = SchemaType.STRING, maxLength = 128, pattern = "^[0-9a-fA-F]+$"))
             @RestHeader(GITHUB_KEY_IDENTIFIER) String keyIdentifier,
-            @Parameter(in = ParameterIn.HEADER, description = "GitHub secret scanning: base64 of the DER ECDSA signature",
-                    schema = @Schema(maxLength = 256, pattern = "^[A-Za-z0-9+/=]+$"))
+            @Parameter(name = GITHUB_SIGNATURE, in = ParameterIn.HEADER,
+                    description = "GitHub secret scanning: base64 of the DER ECDSA signature",
+                    schema = @Schema(type = SchemaType.STRING, maxLength = 256, pattern = "^[A-Za-z0-9+/=]+$"))
             @RestHeader(GITHUB_SIGNATURE) String signature,
             RoutingContext rc) {
         if (keyIdentifier != null || signature != null) {

@@ -19,15 +19,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.keyplane.audit.AuditLog;
 import io.keyplane.audit.Changes;
+import io.keyplane.auth.ClientAddresses;
+import io.keyplane.changes.ChangeFeed;
 import io.keyplane.common.FieldError;
 import io.keyplane.common.KeyplaneConfig;
 import io.keyplane.common.KeyplaneException;
-import io.keyplane.credential.ClientAddresses;
-import io.keyplane.credential.KeyChanges;
-import io.keyplane.credential.KeyChanges.Change;
-import io.keyplane.credential.KeyFormat;
-import io.keyplane.credential.KeyHasher;
-import io.keyplane.credential.LocalRateWindows;
+import io.keyplane.key.KeyFactsCache;
+import io.keyplane.key.KeyFormat;
+import io.keyplane.key.KeyHasher;
+import io.keyplane.ratelimit.LocalRateWindows;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -64,7 +64,7 @@ public class LeakReports {
     private final Pool pool;
     private final KeyFormat format;
     private final KeyHasher hasher;
-    private final KeyChanges keyChanges;
+    private final ChangeFeed keyChanges;
     private final AuditLog audit;
     private final Clock clock;
     private final int limit;
@@ -72,7 +72,7 @@ public class LeakReports {
 
     @Inject
     LeakReports(ApiKeyRepository keys, WorkspaceKeyRules rules, Pool pool, KeyFormat format, KeyHasher hasher,
-            KeyChanges keyChanges, AuditLog audit, Clock clock, KeyplaneConfig config) {
+            ChangeFeed keyChanges, AuditLog audit, Clock clock, KeyplaneConfig config) {
         this.keys = keys;
         this.rules = rules;
         this.pool = pool;
@@ -174,14 +174,14 @@ public class LeakReports {
 
     private Uni<Void> stop(UUID id, String plainKey, String source) {
         // the cache knows a key by its current-pepper hash, the row may still hold an older one: evict both
-        var cachedAs = Change.key(hasher.hash(plainKey));
+        var cachedAs = KeyFactsCache.changeOfKey(hasher.hash(plainKey));
         return Panache.withTransaction(() -> keys.findById(id, LockModeType.PESSIMISTIC_WRITE)
                 .chain(key -> key == null || !stillWorks(key) ? Uni.createFrom().<ApiKey>nullItem()
                         : rules.leakAction(key.workspaceId).chain(action -> act(key, action, source))
                                 .call(() -> keyChanges.announce(cachedAs))))
                 .invoke(key -> {
                     if (key != null) {
-                        keyChanges.evictHere(Change.key(key.keyHash));
+                        keyChanges.evictHere(KeyFactsCache.changeOfKey(key.keyHash));
                         keyChanges.evictHere(cachedAs);
                     }
                 })
@@ -200,7 +200,7 @@ public class LeakReports {
         var changes = Changes.none().field("status", before, key.status).created("leak_action", action)
                 .created("source", source);
         return audit.success(key.workspaceId, "api_key.leaked", "api_key", key.id, changes)
-                .call(() -> keyChanges.announce(Change.key(key.keyHash)))
+                .call(() -> keyChanges.announce(KeyFactsCache.changeOfKey(key.keyHash)))
                 .replaceWith(key);
     }
 

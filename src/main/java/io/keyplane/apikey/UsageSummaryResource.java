@@ -14,9 +14,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
-import io.keyplane.apikey.ApiKeyDtos.WorkspaceUsageSummary;
-import io.keyplane.credential.Permissions;
-import io.keyplane.credential.WorkspacePermission;
+import io.keyplane.auth.WorkspacePermission;
+import io.keyplane.key.Permissions;
+import io.keyplane.usage.UsageDtos.WorkspaceUsageSummary;
+import io.keyplane.usage.UsageSummaries;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 

@@ -7,18 +7,18 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-import io.keyplane.credential.Caller;
-import io.keyplane.credential.ClientAddresses;
-import io.keyplane.credential.KeyFacts;
-import io.keyplane.credential.Origin;
-import io.keyplane.credential.RequestCredentials;
+import io.keyplane.auth.Caller;
+import io.keyplane.auth.ClientAddresses;
+import io.keyplane.auth.RequestCredentials;
+import io.keyplane.key.KeyFacts;
+import io.keyplane.usage.Origin;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;

@@ -31,11 +31,11 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import io.keyplane.audit.AuditDtos.AuditEventResponse;
 import io.keyplane.audit.AuditDtos.AuditVerification;
+import io.keyplane.auth.WorkspacePermission;
 import io.keyplane.common.FieldError;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.PageRequest;
-import io.keyplane.credential.Permissions;
-import io.keyplane.credential.WorkspacePermission;
+import io.keyplane.key.Permissions;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;

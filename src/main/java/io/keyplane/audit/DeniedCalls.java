@@ -6,18 +6,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerResponseContext;
 
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
+import io.keyplane.auth.ClientAddresses;
+import io.keyplane.auth.RequestCredentials;
 import io.keyplane.common.KeyplaneConfig;
 import io.keyplane.common.Problem;
-import io.keyplane.credential.ClientAddresses;
-import io.keyplane.credential.KeyFacts;
-import io.keyplane.credential.Origin;
-import io.keyplane.credential.RequestCredentials;
+import io.keyplane.key.KeyFacts;
+import io.keyplane.usage.Origin;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;

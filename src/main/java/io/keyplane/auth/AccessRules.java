@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.auth;
 
 import java.security.Permission;
 import java.util.List;
@@ -8,6 +8,9 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.keyplane.common.KeyplaneException;
+import io.keyplane.key.KeyFactsRepository;
+import io.keyplane.key.KeyKind;
+import io.keyplane.key.Permissions;
 import io.smallrye.mutiny.Uni;
 
 /**

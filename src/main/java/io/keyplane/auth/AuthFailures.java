@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.auth;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +13,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.keyplane.common.KeyplaneConfig;
 import io.keyplane.common.KeyplaneException;
+import io.keyplane.ratelimit.LocalRateWindows;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 

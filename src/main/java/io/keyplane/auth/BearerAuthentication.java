@@ -1,8 +1,10 @@
-package io.keyplane.credential;
+package io.keyplane.auth;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.keyplane.key.KeyCheck;
+import io.keyplane.ratelimit.RateLimitHeaders;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
@@ -21,13 +23,13 @@ import io.vertx.ext.web.RoutingContext;
 @Singleton
 public class BearerAuthentication {
 
-    private final KeyCheck keyCheck;
+    private final CallerCheck callers;
     private final AuthFailures failures;
     private final ClientAddresses addresses;
 
     @Inject
-    BearerAuthentication(KeyCheck keyCheck, AuthFailures failures, ClientAddresses addresses) {
-        this.keyCheck = keyCheck;
+    BearerAuthentication(CallerCheck callers, AuthFailures failures, ClientAddresses addresses) {
+        this.callers = callers;
         this.failures = failures;
         this.addresses = addresses;
     }
@@ -41,13 +43,14 @@ public class BearerAuthentication {
         long addressWait = failures.retryAfter(clientAddress);
         KeyCheck.LookupGate lookups = addressWait == 0 ? null
                 : () -> failures.waitBeforeLookup(clientAddress, addressWait);
-        return keyCheck.authenticate(token, clientAddress, rate -> RateLimitHeaders.describe(rc, rate), lookups)
+        return callers.authenticate(token, clientAddress, rate -> RateLimitHeaders.describe(rc, rate), lookups)
                 .invoke(caller -> RequestCredentials.accepted(rc, caller))
+                .onFailure(KeyCheck.LookupDeferred.class)
+                .transform(deferred -> failures.throttled(((KeyCheck.LookupDeferred) deferred).retryAfterSeconds()))
                 .onFailure(CredentialRefused.class).transform(failure -> {
                     var refused = (CredentialRefused) failure;
                     if (refused.problem().status() == 429) {
-                        return refused.key() == null ? failures.throttled(refused.problem().retryAfterSeconds())
-                                : refused.problem(); // a key over its own rate limit
+                        return refused.problem(); // a key over its own rate limit
                     }
                     var counted = failures.counted(refused, clientAddress);
                     if (addressWait > 0) {

@@ -1,9 +1,11 @@
-package io.keyplane.credential;
+package io.keyplane.auth;
 
 import java.util.Collection;
 import java.util.UUID;
 
 import io.keyplane.common.KeyplaneException;
+import io.keyplane.key.KeyFacts;
+import io.keyplane.key.Permissions;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /** Who made a request: the operator, or a usable key (with its account and workspace). */

@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.auth;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.auth;
 
 import java.time.Clock;
 
@@ -9,6 +9,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 import io.keyplane.common.Problem;
+import io.keyplane.usage.UsageRecorder;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -46,6 +47,6 @@ public class CallerUses {
         int status = response.getStatus();
         boolean success = status < 400;
         var code = !success && response.getEntity() instanceof Problem problem ? problem.code() : String.valueOf(status);
-        usage.record(key, success, code, addresses.originOf(rc), clock.instant());
+        usage.record(key.keyId(), key.workspaceId(), success, code, addresses.originOf(rc), clock.instant());
     }
 }

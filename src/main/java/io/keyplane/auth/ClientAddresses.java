@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.auth;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -13,6 +13,8 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.keyplane.common.RequestIds;
+import io.keyplane.key.Cidr;
+import io.keyplane.usage.Origin;
 import io.netty.util.NetUtil;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.http.HttpHeaders;

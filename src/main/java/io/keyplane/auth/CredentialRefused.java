@@ -1,6 +1,7 @@
-package io.keyplane.credential;
+package io.keyplane.auth;
 
 import io.keyplane.common.KeyplaneException;
+import io.keyplane.key.KeyFacts;
 
 /**
  * A bearer token that is not accepted: the problem to answer (401 with the contract's code, or 429), and the key

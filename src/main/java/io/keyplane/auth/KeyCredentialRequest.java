@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.auth;
 
 import io.quarkus.security.identity.request.BaseAuthenticationRequest;
 

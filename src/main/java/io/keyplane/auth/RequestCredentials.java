@@ -1,5 +1,6 @@
-package io.keyplane.credential;
+package io.keyplane.auth;
 
+import io.keyplane.key.KeyFacts;
 import io.vertx.ext.web.RoutingContext;
 
 /**

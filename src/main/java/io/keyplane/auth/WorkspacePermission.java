@@ -1,9 +1,10 @@
-package io.keyplane.credential;
+package io.keyplane.auth;
 
 import java.security.Permission;
 import java.util.Objects;
 import java.util.UUID;
 
+import io.keyplane.key.Permissions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**

@@ -1,9 +1,7 @@
-package io.keyplane.credential;
+package io.keyplane.changes;
 
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.Priority;
@@ -24,52 +22,40 @@ import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.pgclient.PgConnectOptions;
 
 /**
- * Keeps every replica's {@link KeyFactsCache} true. A change that affects verification {@link #announce announces}
- * itself inside its own transaction (PostgreSQL delivers the NOTIFY on commit, and only then), and after the commit
- * the replica that made it {@link #evictHere evicts at once}; the others evict when the notification arrives.
+ * The change feed that keeps every replica's caches true (key facts, forward-auth policies). A change
+ * {@link #announce announces} itself inside its own transaction (PostgreSQL delivers the NOTIFY on commit, and only
+ * then), and after the commit the replica that made it {@link #evictHere evicts at once}; the others evict when the
+ * notification arrives. Each cache {@link #follow follows} its topics.
  * <p>
  * The listening connection retries with backoff for as long as the replica runs, its first connect included, and
  * a heartbeat finds a connection that died silently. While it is not listening, {@link #listening()} is false and
- * {@link KeyCheck} reads through its cache; on every (re)subscription the cache is cleared, since anything may have
- * been missed meanwhile.
+ * caches read through; on every (re)subscription every follower forgets everything, since anything may have been
+ * missed meanwhile.
  */
 @Singleton
-public class KeyChanges {
+public class ChangeFeed {
 
     static final String CHANNEL = "keyplane_key_changes";
     private static final long MAX_BACKOFF_MILLIS = 5_000;
     private static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
-    /** What changed, as the notification's payload says it. */
+    /** What changed, as the notification's payload says it: {@code topic:id}. */
     public record Change(String payload) {
-        public static Change key(byte[] keyHash) {
-            return new Change("key:" + HexFormat.of().formatHex(keyHash));
-        }
-
-        public static Change account(UUID serviceAccountId) {
-            return new Change("account:" + serviceAccountId);
-        }
-
-        public static Change workspace(UUID workspaceId) {
-            return new Change("workspace:" + workspaceId);
-        }
-
-        /** A change to something a feature above caches under {@code topic} (see {@link #follow}). */
-        public static Change of(String topic, UUID id) {
+        /** A change to the entry {@code id} of what is cached under {@code topic} (see {@link #follow}). */
+        public static Change of(String topic, Object id) {
             return new Change(topic + ":" + id);
         }
     }
 
-    /** What a feature above does when an entry of its topic changed, or when anything may have changed. */
+    /** What a cache does when an entry of its topic changed, or when anything may have changed. */
     public interface Follower {
-        void changed(UUID id);
+        void changed(String id);
 
         void anythingMayHaveChanged();
     }
 
     private final Map<String, Follower> followers = new ConcurrentHashMap<>();
 
-    private final KeyFactsCache cache;
     private final Vertx vertx;
     private final PgConnectOptions options;
     private volatile PgSubscriber subscriber;
@@ -78,8 +64,7 @@ public class KeyChanges {
     private volatile boolean stopped;
 
     @Inject
-    KeyChanges(KeyFactsCache cache, Vertx vertx, KeyplaneConfig config, MeterRegistry registry) {
-        this.cache = cache;
+    ChangeFeed(Vertx vertx, KeyplaneConfig config, MeterRegistry registry) {
         this.vertx = vertx;
         var db = config.db();
         this.options = new PgConnectOptions().setHost(db.host()).setPort(db.port()).setDatabase(db.name())
@@ -96,10 +81,7 @@ public class KeyChanges {
                 .replaceWithVoid();
     }
 
-    /**
-     * Lets a feature above keep its own cache true the same way: {@code follower} hears every change announced
-     * under {@code topic} ({@link Change#of}) and every resubscription.
-     */
+    /** {@code follower} hears every change announced under {@code topic} ({@link Change#of}) and every resubscription. */
     public void follow(String topic, Follower follower) {
         followers.put(topic, follower);
     }
@@ -111,24 +93,15 @@ public class KeyChanges {
 
     void apply(String payload) {
         int colon = payload.indexOf(':');
-        var kind = payload.substring(0, Math.max(colon, 0));
-        var value = payload.substring(colon + 1);
+        var follower = colon < 0 ? null : followers.get(payload.substring(0, colon));
+        if (follower == null) {
+            evictEverything(); // a topic nobody here follows, or unreadable: be safe
+            return;
+        }
         try {
-            switch (kind) {
-                case "key" -> cache.evictHash(HexFormat.of().parseHex(value));
-                case "account" -> cache.evictAccount(UUID.fromString(value));
-                case "workspace" -> cache.evictWorkspace(UUID.fromString(value));
-                default -> {
-                    var follower = followers.get(kind);
-                    if (follower == null) {
-                        cache.evictAll();
-                    } else {
-                        follower.changed(UUID.fromString(value));
-                    }
-                }
-            }
+            follower.changed(payload.substring(colon + 1));
         } catch (IllegalArgumentException e) {
-            evictEverything(); // unreadable: be safe
+            evictEverything(); // an id its follower cannot read
         }
     }
 
@@ -166,7 +139,6 @@ public class KeyChanges {
     }
 
     private void evictEverything() {
-        cache.evictAll();
         followers.values().forEach(Follower::anythingMayHaveChanged);
     }
 

@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.changes;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -20,10 +20,10 @@ import io.keyplane.common.DatabaseBootstrap;
 public class StartedCheck implements HealthCheck {
 
     private final DatabaseBootstrap database;
-    private final KeyChanges changes;
+    private final ChangeFeed changes;
 
     @Inject
-    StartedCheck(DatabaseBootstrap database, KeyChanges changes) {
+    StartedCheck(DatabaseBootstrap database, ChangeFeed changes) {
         this.database = database;
         this.changes = changes;
     }

@@ -33,6 +33,11 @@ public record Problem(
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
+    /** The same problem about another {@code instance} (forward-auth names the original request's path). */
+    public Problem about(String otherInstance) {
+        return new Problem(type, title, status, detail, otherInstance, code, requestId, errors, requiredScopes, limit);
+    }
+
     public static String titleOf(String code) {
         return switch (code) {
             case "validation_failed" -> "Request validation failed";

@@ -15,18 +15,25 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.quarkus.logging.Log;
-import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
-/** The one place where failures become RFC 9457 problems (API.md section 2). */
+/**
+ * The one place where failures become RFC 9457 problems (API.md section 2): for REST endpoints as exception mappers,
+ * and for Vert.x routes below the REST layer (verify, forward-auth, request ids) through {@link #answer} and
+ * {@link #send}.
+ */
 public class ProblemMappers {
 
     public static final String BEARER_CHALLENGE = "Bearer realm=\"keyplane\", error=\"invalid_token\"";
@@ -68,6 +75,27 @@ public class ProblemMappers {
             response.getHeaders().putSingle(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
         }
         return response;
+    }
+
+    /**
+     * Writes a problem as a route's answer, headers and body, unless the response has already ended. What cannot be
+     * written as JSON (never expected) ends the response without a body.
+     */
+    public static void send(RoutingContext rc, RestResponse<Problem> problem, ObjectMapper json) {
+        var response = rc.response();
+        if (response.ended()) {
+            return;
+        }
+        response.setStatusCode(problem.getStatus());
+        problem.getHeaders().forEach((name, values) -> values.forEach(value -> response.headers().add(name,
+                String.valueOf(value))));
+        response.putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        try {
+            response.end(Buffer.buffer(json.writeValueAsBytes(problem.getEntity())));
+        } catch (JsonProcessingException e) {
+            Log.error("Could not write a problem", e);
+            response.end();
+        }
     }
 
     /** A bearer token that was refused: the problem its identity provider attached (401 or 429). */

@@ -2,30 +2,23 @@ package io.keyplane.gateway;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import org.jboss.resteasy.reactive.RestResponse;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.keyplane.common.KeyplaneException;
+import io.keyplane.auth.Refusals;
 import io.keyplane.common.Problem;
-import io.keyplane.common.RequestIds;
-import io.keyplane.credential.KeyCheck.Verdict;
-import io.keyplane.credential.Permissions;
-import io.keyplane.credential.RateLimitHeaders;
-import io.micrometer.core.instrument.Counter;
+import io.keyplane.common.ProblemMappers;
+import io.keyplane.common.StatusCounts;
+import io.keyplane.key.KeyCheck.Verdict;
+import io.keyplane.ratelimit.RateLimitHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
@@ -48,14 +41,13 @@ class GatewayAnswers {
 
     private final ObjectMapper json;
     private final Clock clock;
-    private final MeterRegistry registry;
-    private final Map<Integer, Counter> answered = new ConcurrentHashMap<>();
+    private final StatusCounts answered;
 
     @Inject
     GatewayAnswers(ObjectMapper json, Clock clock, MeterRegistry registry) {
         this.json = json;
         this.clock = clock;
-        this.registry = registry;
+        this.answered = new StatusCounts(registry, "keyplane.forward_auth.requests", "Forward-auth answers by HTTP status");
     }
 
     void answer(RoutingContext rc, Verdict verdict, CompiledPolicy.Rule rule) {
@@ -66,27 +58,13 @@ class GatewayAnswers {
             allow(rc, verdict);
             return;
         }
-        deny(rc, switch (verdict.code()) {
-            case NOT_FOUND -> KeyplaneException.unauthenticated("invalid_token", "The key is not a valid Keyplane key");
-            case KIND_NOT_ALLOWED -> KeyplaneException.unauthenticated("kind_not_allowed",
-                    "Only api and ingest keys call APIs");
-            case REVOKED, EXPIRED, PAUSED, DISABLED -> KeyplaneException.unauthenticated(verdict.denial().authCode,
-                    "The key cannot be used: " + verdict.code().name().toLowerCase());
-            case IP_NOT_ALLOWED -> KeyplaneException.forbidden("ip_not_allowed", "The key may not be used from this address");
-            case INSUFFICIENT_SCOPE -> KeyplaneException.insufficientScope(
-                    Permissions.missing(verdict.key().effectiveScopes(), rule.scopes()));
-            case RATE_LIMITED -> KeyplaneException.rateLimited(verdict.rate().retryAfterSeconds(clock.instant()));
-            case USAGE_EXCEEDED -> KeyplaneException.retryLater(429, "usage_exceeded", "The key has too few credits "
-                    + "left; Retry-After is the time to the next UTC day, the earliest a refill can come",
-                    untilNextUtcDay(clock.instant()));
-            case VALID -> throw new IllegalStateException("VALID is allowed");
-        });
+        deny(rc, Refusals.of(verdict, rule.scopes(), clock.instant()));
     }
 
     private void allow(RoutingContext rc, Verdict verdict) {
         var key = verdict.key();
         var meta = key.metaJson() == null ? "null" : key.metaJson();
-        count(200);
+        answered.increment(200);
         rc.response().setStatusCode(200)
                 .putHeader(KEY_ID, key.keyId().toString())
                 .putHeader(WORKSPACE_ID, key.workspaceId().toString())
@@ -104,38 +82,21 @@ class GatewayAnswers {
 
     /** A refusal, or a failure on the way (a database outage is 503; anything unexpected 500, logged). */
     void deny(RoutingContext rc, Throwable failure) {
-        if (!(failure instanceof KeyplaneException problem)) {
-            Log.error("Forward-auth failed", failure);
-            deny(rc, new KeyplaneException(500, "internal_error", "An unexpected error occurred"));
-            return;
-        }
-        var response = rc.response();
-        if (response.ended()) {
-            return;
-        }
-        int status = problem.status();
-        count(status);
-        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-        var challenge = challengeOf(problem);
+        var mapped = ProblemMappers.answer(failure, rc.request());
+        var body = mapped.getEntity().about(rc.get(ORIGINAL_PATH, rc.request().path()));
+        var problem = RestResponse.ResponseBuilder.fromResponse(mapped).entity(body)
+                .header("Cache-Control", "no-store").build();
+        problem.getHeaders().remove("WWW-Authenticate");
+        var challenge = challengeOf(body);
         if (challenge != null) {
-            response.putHeader("WWW-Authenticate", challenge);
+            problem.getHeaders().putSingle("WWW-Authenticate", challenge);
         }
-        if (problem.retryAfterSeconds() != null) {
-            response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(problem.retryAfterSeconds()));
-        }
-        var body = new Problem("urn:keyplane:problem:" + problem.code(), Problem.titleOf(problem.code()), status,
-                problem.getMessage(), rc.get(ORIGINAL_PATH, rc.request().path()), problem.code(),
-                RequestIds.of(rc.request()), null, problem.requiredScopes(), problem.limit());
-        try {
-            response.end(json.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            response.end();
-        }
+        answered.increment(problem.getStatus());
+        ProblemMappers.send(rc, problem, json);
     }
 
     /** RFC 6750: no error code when no key came; insufficient_scope names what is missing. */
-    private static String challengeOf(KeyplaneException problem) {
+    private static String challengeOf(Problem problem) {
         return switch (problem.code()) {
             case "missing_credentials", "invalid_gateway_key" -> REALM; // the gateway's key is not the user's fault
             case "insufficient_scope" -> REALM + ", error=\"insufficient_scope\", scope=\""
@@ -143,16 +104,5 @@ class GatewayAnswers {
             default -> problem.status() == 401 ? REALM + ", error=\"invalid_token\""
                     : problem.status() == 403 || problem.status() == 429 ? REALM : null;
         };
-    }
-
-    private static long untilNextUtcDay(Instant now) {
-        var nextDay = now.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).plusDays(1).toInstant();
-        return Math.max(1, Duration.between(now, nextDay).toSeconds());
-    }
-
-    private void count(int status) {
-        answered.computeIfAbsent(status, s -> Counter.builder("keyplane.forward_auth.requests")
-                .description("Forward-auth answers by HTTP status").tag("status", String.valueOf(s)).register(registry))
-                .increment();
     }
 }

@@ -3,7 +3,7 @@ package io.keyplane.gateway;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
-import io.keyplane.credential.BearerKeyMechanism;
+import io.keyplane.auth.BearerKeyMechanism;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 

@@ -1,9 +1,7 @@
 package io.keyplane.gateway;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -11,80 +9,64 @@ import jakarta.inject.Singleton;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 
-import io.keyplane.common.DatabaseOutage;
+import io.keyplane.changes.ChangeFeed.Change;
+import io.keyplane.changes.ChangeFeed;
+import io.keyplane.changes.FollowedCache;
 import io.keyplane.common.KeyplaneConfig;
-import io.keyplane.credential.KeyChanges;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Compiled policies by id, kept true the way key facts are: every change announces itself through
- * {@link KeyChanges} (topic {@value #TOPIC}), every replica evicts, and while this replica does not listen it reads
- * through. Unknown ids are remembered for the negative TTL, so a gateway set up with a wrong id costs no query per
- * request. When the database cannot be reached, a cached policy (at most the cache TTL old) still answers.
+ * Compiled policies by id, a {@link FollowedCache} as key facts are: every change announces itself on the change
+ * feed (topic {@value #TOPIC}) and every replica evicts. Unknown ids are remembered for the negative TTL, so a gateway
+ * set up with a wrong id costs no query per request.
  */
 @Singleton
-class PolicyCache implements KeyChanges.Follower {
+class PolicyCache {
 
     static final String TOPIC = "forward_auth_policy";
-    private static final Duration DATABASE_TIMEOUT = Duration.ofSeconds(2);
-    /** With a cached policy to fall back on (while not listening), a slow database is given less, as keys are. */
-    private static final Duration DATABASE_TIMEOUT_WITH_CACHED = Duration.ofMillis(500);
+    private static final int MAX_POLICIES = 10_000;
     private static final TypeReference<List<PolicyDtos.Rule>> RULES = new TypeReference<>() {
     };
 
     private final PolicyRepository repository;
-    private final KeyChanges changes;
     private final ObjectMapper json;
-    private final Cache<UUID, CompiledPolicy> known;
-    private final Cache<UUID, Boolean> unknown;
-    private final AtomicLong generation = new AtomicLong();
+    private final FollowedCache<UUID, CompiledPolicy> cache;
 
     @Inject
-    PolicyCache(PolicyRepository repository, KeyChanges changes, ObjectMapper json, KeyplaneConfig config,
+    PolicyCache(PolicyRepository repository, ChangeFeed feed, ObjectMapper json, KeyplaneConfig config,
             MeterRegistry registry) {
         this.repository = repository;
-        this.changes = changes;
         this.json = json;
-        // the same cache shape as the key cache's, whose classes are registered for the native image
-        this.known = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(config.cache().ttl()).recordStats()
-                .build();
-        this.unknown = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(config.cache().negativeTtl())
-                .recordStats().build();
-        CaffeineCacheMetrics.monitor(registry, known, "keyplane.forward_auth.policies");
-        CaffeineCacheMetrics.monitor(registry, unknown, "keyplane.forward_auth.policies.unknown");
-        changes.follow(TOPIC, this);
+        this.cache = new FollowedCache<>(feed, "keyplane.forward_auth.policies", registry, MAX_POLICIES,
+                config.cache().ttl(), MAX_POLICIES, config.cache().negativeTtl());
+        feed.follow(TOPIC, new ChangeFeed.Follower() {
+            @Override
+            public void changed(String id) {
+                cache.evict(UUID.fromString(id));
+            }
+
+            @Override
+            public void anythingMayHaveChanged() {
+                cache.evictAll();
+            }
+        });
+    }
+
+    /** A change to the policy {@code id}, for {@link ChangeFeed#announce} and {@link ChangeFeed#evictHere}. */
+    static Change changeOf(UUID id) {
+        return Change.of(TOPIC, id);
     }
 
     /** The policy, or null when there is none with this id. */
     Uni<CompiledPolicy> policy(UUID id) {
-        var cached = known.getIfPresent(id);
-        if (changes.listening() && (cached != null || unknown.getIfPresent(id) != null)) {
-            return Uni.createFrom().item(cached);
-        }
-        long started = generation.get();
-        return repository.findStored(id).ifNoItem().after(cached != null ? DATABASE_TIMEOUT_WITH_CACHED : DATABASE_TIMEOUT).fail()
-                .map(stored -> stored == null ? null : compile(stored))
-                .invoke(policy -> remember(id, policy, started))
-                .onFailure(DatabaseOutage::is).recoverWithUni(failure -> cached != null ? Uni.createFrom().item(cached)
-                        : Uni.createFrom().failure(DatabaseOutage.answer(failure)));
+        var peek = cache.peek(id, () -> read(id));
+        return peek.answered() ? Uni.createFrom().item(peek.value()) : cache.read(id, () -> read(id), peek.value());
     }
 
-    private void remember(UUID id, CompiledPolicy policy, long started) {
-        if (policy == null) {
-            unknown.put(id, Boolean.TRUE);
-        } else {
-            known.put(id, policy);
-        }
-        // put first, then look: an eviction that ran meanwhile either removed the entry or is seen here
-        if (generation.get() != started) {
-            known.invalidate(id);
-            unknown.invalidate(id);
-        }
+    private Uni<CompiledPolicy> read(UUID id) {
+        return repository.findStored(id).map(stored -> stored == null ? null : compile(stored));
     }
 
     private CompiledPolicy compile(PolicyRepository.Stored stored) {
@@ -93,19 +75,5 @@ class PolicyCache implements KeyChanges.Follower {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a stored policy's rules are not readable", e);
         }
-    }
-
-    @Override
-    public void changed(UUID id) {
-        generation.incrementAndGet();
-        known.invalidate(id);
-        unknown.invalidate(id);
-    }
-
-    @Override
-    public void anythingMayHaveChanged() {
-        generation.incrementAndGet();
-        known.invalidateAll();
-        unknown.invalidateAll();
     }
 }

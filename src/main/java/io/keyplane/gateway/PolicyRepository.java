@@ -7,9 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 
-import io.keyplane.common.KeyplaneException;
-import io.keyplane.common.PageRequest;
-import io.keyplane.common.Where;
+import io.keyplane.common.WorkspaceOwned;
 import io.keyplane.scope.ScopeHolders;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
@@ -21,7 +19,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * requires counts as in use, so it cannot be deleted from under the policy.
  */
 @ApplicationScoped
-public class PolicyRepository implements PanacheRepositoryBase<ForwardAuthPolicy, UUID>, ScopeHolders {
+public class PolicyRepository implements WorkspaceOwned<ForwardAuthPolicy>, ScopeHolders {
 
     /** What the hot path needs of a policy, read straight on the reactive pool like a key's facts. */
     record Stored(UUID workspaceId, String rules, String keySource) {
@@ -34,14 +32,9 @@ public class PolicyRepository implements PanacheRepositoryBase<ForwardAuthPolicy
         this.pool = pool;
     }
 
-    Uni<ForwardAuthPolicy> findInWorkspace(UUID workspaceId, UUID id, LockModeType lock) {
-        return find("id = ?1 and workspaceId = ?2", id, workspaceId).withLock(lock).firstResult()
-                .onItem().ifNull().failWith(() -> KeyplaneException.notFound("Forward-auth policy"));
-    }
-
-    Uni<List<ForwardAuthPolicy>> list(UUID workspaceId, PageRequest page) {
-        return Where.of("workspaceId = :ws", "ws", workspaceId)
-                .newestFirst(this, page, "createdAt", "id", PageRequest::afterUuid);
+    @Override
+    public String noun() {
+        return "Forward-auth policy";
     }
 
     /** In SQL: HQL has no JSON functions. Each policy counts once, however many of its rules require the scope. */

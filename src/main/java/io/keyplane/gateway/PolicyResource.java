@@ -18,27 +18,27 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.keyplane.auth.Caller;
+import io.keyplane.auth.WorkspacePermission;
 import io.keyplane.common.JsonBodies;
+import io.keyplane.common.KeyplaneConfig;
 import io.keyplane.common.PageRequest;
-import io.keyplane.credential.Caller;
-import io.keyplane.credential.Permissions;
-import io.keyplane.credential.WorkspacePermission;
 import io.keyplane.gateway.PolicyDtos.CreatePolicyRequest;
 import io.keyplane.gateway.PolicyDtos.PolicyResponse;
 import io.keyplane.gateway.PolicyDtos.UpdatePolicyRequest;
-import io.keyplane.common.KeyplaneConfig;
+import io.keyplane.key.Permissions;
 import io.quarkus.security.PermissionsAllowed;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

@@ -19,15 +19,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.keyplane.audit.AuditLog;
 import io.keyplane.audit.Changes;
+import io.keyplane.auth.Caller;
+import io.keyplane.changes.ChangeFeed;
 import io.keyplane.common.JsonBodies.Patch;
 import io.keyplane.common.KeyplaneConfig;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
 import io.keyplane.common.WorkspaceCaps;
-import io.keyplane.credential.Caller;
-import io.keyplane.credential.KeyChanges.Change;
-import io.keyplane.credential.KeyChanges;
 import io.keyplane.gateway.PolicyDtos.CreatePolicyRequest;
 import io.keyplane.gateway.PolicyDtos.PolicyResponse;
 import io.keyplane.gateway.PolicyDtos.Rule;
@@ -50,13 +49,13 @@ public class PolicyService {
     private final PolicyRepository policies;
     private final ScopeService scopes;
     private final AuditLog audit;
-    private final KeyChanges changes;
+    private final ChangeFeed changes;
     private final ObjectMapper json;
     private final Clock clock;
     private final int maxPolicies;
 
     @Inject
-    PolicyService(PolicyRepository policies, ScopeService scopes, AuditLog audit, KeyChanges changes, ObjectMapper json,
+    PolicyService(PolicyRepository policies, ScopeService scopes, AuditLog audit, ChangeFeed changes, ObjectMapper json,
             Clock clock, KeyplaneConfig config) {
         this.maxPolicies = config.limit().policies();
         this.policies = policies;
@@ -92,14 +91,13 @@ public class PolicyService {
                 .call(() -> audit.success(workspaceId, "forward_auth_policy.create", "forward_auth_policy", policy.id,
                         Changes.none().created("name", policy.name).created("rules", rules)
                                 .created("key_source", policy.keySource)))
-                .call(() -> changes.announce(changeOf(policy.id)))
+                .call(() -> changes.announce(PolicyCache.changeOf(policy.id)))
                 .map(this::toResponse);
     }
 
     @WithSession
     public Uni<Page<PolicyResponse>> list(UUID workspaceId, PageRequest page) {
-        return policies.list(workspaceId, page)
-                .map(rows -> Page.of(rows, page.limit(), p -> p.createdAt, p -> p.id).map(this::toResponse));
+        return policies.page(workspaceId, page, p -> p.createdAt, p -> p.id, this::toResponse);
     }
 
     @WithSession
@@ -138,7 +136,7 @@ public class PolicyService {
                     }
                     policy.updatedAt = clock.instant();
                     return audit.success(workspaceId, "forward_auth_policy.update", "forward_auth_policy", id, changed)
-                            .call(() -> changes.announce(changeOf(id)));
+                            .call(() -> changes.announce(PolicyCache.changeOf(id)));
                 })
                 .map(this::toResponse);
     }
@@ -149,17 +147,13 @@ public class PolicyService {
                 .call(policy -> audit.success(workspaceId, "forward_auth_policy.delete", "forward_auth_policy", id,
                         Changes.none().field("name", policy.name, null)))
                 .call(policies::delete)
-                .call(() -> changes.announce(changeOf(id)))
+                .call(() -> changes.announce(PolicyCache.changeOf(id)))
                 .replaceWithVoid();
     }
 
     /** Forgets the policy on this replica at once; the others hear of it from the announcement. */
     public void evictHere(UUID id) {
-        changes.evictHere(changeOf(id));
-    }
-
-    static Change changeOf(UUID id) {
-        return Change.of(PolicyCache.TOPIC, id);
+        changes.evictHere(PolicyCache.changeOf(id));
     }
 
     private static Object valueOf(UpdatePolicyRequest body, String field) {

@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.key;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

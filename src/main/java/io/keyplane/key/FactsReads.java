@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.key;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;

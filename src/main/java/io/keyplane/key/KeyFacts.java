@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.key;
 
 import java.time.Instant;
 import java.util.List;
@@ -29,16 +29,16 @@ public record KeyFacts(
 
     /** Why a key cannot be used, in both vocabularies: the 401 code and the verify code (API.md 1 and 5). */
     public enum Denial {
-        REVOKED("key_revoked", KeyCheck.Code.REVOKED),
-        WORKSPACE_DELETED("key_revoked", KeyCheck.Code.DISABLED),
-        EXPIRED("key_expired", KeyCheck.Code.EXPIRED),
-        PAUSED("key_paused", KeyCheck.Code.PAUSED),
-        ACCOUNT_DISABLED("service_account_disabled", KeyCheck.Code.DISABLED);
+        REVOKED("key_revoked", VerifyCode.REVOKED),
+        WORKSPACE_DELETED("key_revoked", VerifyCode.DISABLED),
+        EXPIRED("key_expired", VerifyCode.EXPIRED),
+        PAUSED("key_paused", VerifyCode.PAUSED),
+        ACCOUNT_DISABLED("service_account_disabled", VerifyCode.DISABLED);
 
         public final String authCode;
-        public final KeyCheck.Code verifyCode;
+        public final VerifyCode verifyCode;
 
-        Denial(String authCode, KeyCheck.Code verifyCode) {
+        Denial(String authCode, VerifyCode verifyCode) {
             this.authCode = authCode;
             this.verifyCode = verifyCode;
         }

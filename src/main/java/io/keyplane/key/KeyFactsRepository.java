@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.key;
 
 import java.nio.ByteBuffer;
 import java.time.OffsetDateTime;
@@ -11,6 +11,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import io.keyplane.changes.FollowedCache;
 import io.keyplane.common.KeyplaneConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,7 +52,7 @@ public class KeyFactsRepository {
     KeyFactsRepository(Pool pool, KeyplaneConfig config, MeterRegistry registry) {
         this.pool = pool;
         this.reads = new FactsReads(this::findAll, READS_IN_FLIGHT, READS_PER_STATEMENT, config.db().maxWaitQueue(),
-                KeyCheck.DATABASE_TIMEOUT);
+                FollowedCache.DATABASE_TIMEOUT);
         this.keysRead = Counter.builder("keyplane.keys.reads")
                 .description("Key hashes looked up in the database (cache misses, refreshes)").register(registry);
         this.statements = Counter.builder("keyplane.keys.read.statements")

@@ -1,11 +1,11 @@
-package io.keyplane.credential;
+package io.keyplane.key;
 
 import java.util.Map;
 
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
-import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
+import org.eclipse.microprofile.openapi.models.media.Schema;
 
 import io.keyplane.common.PlainText;
 import io.keyplane.common.RequestIds;

@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.key;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,7 +39,7 @@ public final class Permissions {
     public static final String MEMBER = "member";
 
     /** Requirements that only read: the operator may still use them on a deleted workspace, whose records stay. */
-    static final Set<String> READ_ONLY = Set.of(MEMBER, KEYS_READ, SERVICE_ACCOUNTS_READ, AUDIT_READ,
+    public static final Set<String> READ_ONLY = Set.of(MEMBER, KEYS_READ, SERVICE_ACCOUNTS_READ, AUDIT_READ,
             FORWARD_AUTH_READ, WEBHOOKS_READ);
 
     public static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$");
@@ -53,13 +53,13 @@ public final class Permissions {
      * A requirement as {@code @PermissionsAllowed} declared it: Quarkus Security splits {@code resource:action}
      * into a permission name and its actions, so this joins them again.
      */
-    static String requirement(String name, String[] actions) {
+    public static String requirement(String name, String[] actions) {
         return actions == null || actions.length == 0 ? name : name + ":" + String.join(",", actions);
     }
 
     /**
      * {@link #NAME}, checked by hand: verify checks every required scope of every call, and a regex matcher per
-     * scope was the largest allocation left on that path (bench/README.md). {@code PermissionsTest} holds the two
+     * scope was the largest allocation left on that path (bench/HISTORY.md). {@code PermissionsTest} holds the two
      * equal.
      */
     public static boolean isName(String s) {

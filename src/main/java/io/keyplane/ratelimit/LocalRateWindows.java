@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.ratelimit;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +12,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * Fixed-window counters per subject in this replica's memory: a key's rate limit when no Redis is configured (with
  * N replicas behind a round-robin balancer a key can get up to N x limit per window, and a restart forgets the
- * counts; README "Running several replicas"), or a client address's leak reports. Caffeine picks the classes of a
+ * counts; docs/deploy.md "Running several replicas"), or a client address's leak reports. Caffeine picks the classes of a
  * cache (here: size bound, expire after access) by name at run time, so the native image needs them registered.
  */
 @RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSMSA", "com.github.benmanes.caffeine.cache.PSAMS" })

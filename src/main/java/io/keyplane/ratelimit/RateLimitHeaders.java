@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.ratelimit;
 
 import java.time.Instant;
 

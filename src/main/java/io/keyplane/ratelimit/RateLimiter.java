@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.ratelimit;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,8 +9,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import io.keyplane.common.KeyplaneConfig;
 import io.keyplane.common.KeyplaneConfig.RedisFailure;
+import io.keyplane.common.KeyplaneConfig;
 import io.keyplane.common.KeyplaneException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,7 +53,7 @@ public class RateLimiter {
     private final AtomicLong lastFailureLogged = new AtomicLong();
 
     @Inject
-    RateLimiter(KeyplaneConfig config, Vertx vertx, MeterRegistry registry) {
+    public RateLimiter(KeyplaneConfig config, Vertx vertx, MeterRegistry registry) {
         this.shared = config.redis().url().map(url -> new RedisRateWindows(vertx, url, config.redis().timeout()))
                 .orElse(null);
         this.failOpen = config.rateLimitRedisFailure() == RedisFailure.OPEN;

@@ -9,7 +9,7 @@ import jakarta.validation.constraints.Size;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.keyplane.common.PlainText;
-import io.keyplane.credential.Permissions;
+import io.keyplane.key.Permissions;
 
 public final class ScopeDtos {
 

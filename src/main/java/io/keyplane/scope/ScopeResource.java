@@ -15,19 +15,19 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import io.keyplane.credential.Permissions;
-import io.keyplane.credential.WorkspacePermission;
+import io.keyplane.auth.WorkspacePermission;
+import io.keyplane.common.KeyplaneConfig;
+import io.keyplane.key.Permissions;
 import io.keyplane.scope.ScopeDtos.CreateScopeRequest;
 import io.keyplane.scope.ScopeDtos.ScopeResponse;
-import io.keyplane.common.KeyplaneConfig;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Uni;
 

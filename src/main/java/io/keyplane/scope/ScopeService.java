@@ -17,7 +17,7 @@ import io.keyplane.common.FieldError;
 import io.keyplane.common.KeyplaneConfig;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.WorkspaceCaps;
-import io.keyplane.credential.Permissions;
+import io.keyplane.key.Permissions;
 import io.keyplane.scope.ScopeDtos.ScopeResponse;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;

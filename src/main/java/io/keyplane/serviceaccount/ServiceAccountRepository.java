@@ -6,25 +6,23 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
-import io.keyplane.common.KeyplaneException;
-import io.keyplane.common.PageRequest;
-import io.keyplane.common.Where;
+import io.keyplane.common.WorkspaceOwned;
 import io.keyplane.scope.ScopeHolders;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 
 /** Every query names the workspace: another workspace's id is simply not found. Deleted accounts are gone. */
 @ApplicationScoped
-public class ServiceAccountRepository implements PanacheRepositoryBase<ServiceAccount, UUID>, ScopeHolders {
+public class ServiceAccountRepository implements WorkspaceOwned<ServiceAccount>, ScopeHolders {
 
-    Uni<ServiceAccount> findInWorkspace(UUID workspaceId, UUID id, LockModeType lock) {
-        return find("id = ?1 and workspaceId = ?2 and status <> 'deleted'", id, workspaceId).withLock(lock).firstResult()
-                .onItem().ifNull().failWith(() -> KeyplaneException.notFound("Service account"));
+    @Override
+    public String noun() {
+        return "Service account";
     }
 
-    Uni<List<ServiceAccount>> list(UUID workspaceId, PageRequest page) {
-        return Where.of("workspaceId = :ws", "ws", workspaceId).and("status <> 'deleted'")
-                .newestFirst(this, page, "createdAt", "id", PageRequest::afterUuid);
+    @Override
+    public String alive() {
+        return "status <> 'deleted'";
     }
 
     /** In SQL: {@code = any(text[])} has no HQL form. */

@@ -18,9 +18,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
@@ -29,13 +29,13 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.keyplane.auth.Caller;
+import io.keyplane.auth.WorkspacePermission;
+import io.keyplane.changes.ChangeFeed;
 import io.keyplane.common.JsonBodies;
 import io.keyplane.common.PageRequest;
-import io.keyplane.credential.Caller;
-import io.keyplane.credential.KeyChanges;
-import io.keyplane.credential.KeyChanges.Change;
-import io.keyplane.credential.Permissions;
-import io.keyplane.credential.WorkspacePermission;
+import io.keyplane.key.KeyFactsCache;
+import io.keyplane.key.Permissions;
 import io.keyplane.serviceaccount.ServiceAccountDtos.CreateServiceAccountRequest;
 import io.keyplane.serviceaccount.ServiceAccountDtos.ServiceAccountResponse;
 import io.keyplane.serviceaccount.ServiceAccountDtos.UpdateServiceAccountRequest;
@@ -50,11 +50,11 @@ public class ServiceAccountResource {
 
     private final ServiceAccountService accounts;
     private final JsonBodies bodies;
-    private final KeyChanges changes;
+    private final ChangeFeed changes;
     private final SecurityIdentity identity;
 
     @Inject
-    ServiceAccountResource(ServiceAccountService accounts, JsonBodies bodies, KeyChanges changes,
+    ServiceAccountResource(ServiceAccountService accounts, JsonBodies bodies, ChangeFeed changes,
             SecurityIdentity identity) {
         this.accounts = accounts;
         this.bodies = bodies;
@@ -113,7 +113,7 @@ public class ServiceAccountResource {
             JsonNode body) {
         return accounts.update(workspaceId, serviceAccountId, bodies.patch(body, UpdateServiceAccountRequest.class),
                 Caller.of(identity))
-                .invoke(sa -> changes.evictHere(Change.account(sa.id())));
+                .invoke(sa -> changes.evictHere(KeyFactsCache.changeOfAccount(sa.id())));
     }
 
     @DELETE
@@ -125,6 +125,6 @@ public class ServiceAccountResource {
             + "status `deleted`.")
     public Uni<ServiceAccountResponse> delete(@RestPath UUID workspaceId, @RestPath UUID serviceAccountId) {
         return accounts.delete(workspaceId, serviceAccountId, Caller.of(identity))
-                .invoke(sa -> changes.evictHere(Change.account(sa.id())));
+                .invoke(sa -> changes.evictHere(KeyFactsCache.changeOfAccount(sa.id())));
     }
 }

@@ -10,14 +10,14 @@ import jakarta.persistence.LockModeType;
 
 import io.keyplane.audit.AuditLog;
 import io.keyplane.audit.Changes;
+import io.keyplane.auth.Caller;
+import io.keyplane.changes.ChangeFeed;
 import io.keyplane.common.JsonBodies.Patch;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
-import io.keyplane.credential.Caller;
-import io.keyplane.credential.KeyChanges;
-import io.keyplane.credential.KeyChanges.Change;
-import io.keyplane.credential.Permissions;
+import io.keyplane.key.KeyFactsCache;
+import io.keyplane.key.Permissions;
 import io.keyplane.scope.ScopeService;
 import io.keyplane.serviceaccount.ServiceAccountDtos.CreateServiceAccountRequest;
 import io.keyplane.serviceaccount.ServiceAccountDtos.ServiceAccountResponse;
@@ -35,12 +35,12 @@ public class ServiceAccountService {
     private final AccountKeys keys;
     private final ScopeService scopes;
     private final AuditLog audit;
-    private final KeyChanges keyChanges;
+    private final ChangeFeed keyChanges;
     private final Clock clock;
 
     @Inject
     ServiceAccountService(ServiceAccountRepository accounts, AccountKeys keys, ScopeService scopes, AuditLog audit,
-            KeyChanges keyChanges, Clock clock) {
+            ChangeFeed keyChanges, Clock clock) {
         this.keyChanges = keyChanges;
         this.accounts = accounts;
         this.keys = keys;
@@ -74,8 +74,7 @@ public class ServiceAccountService {
 
     @WithSession
     public Uni<Page<ServiceAccountResponse>> list(UUID workspaceId, PageRequest page) {
-        return accounts.list(workspaceId, page)
-                .map(rows -> Page.of(rows, page.limit(), sa -> sa.createdAt, sa -> sa.id).map(ServiceAccountResponse::from));
+        return accounts.page(workspaceId, page, sa -> sa.createdAt, sa -> sa.id, ServiceAccountResponse::from);
     }
 
     /** 404 for an id that is not a live account of this workspace. */
@@ -100,7 +99,7 @@ public class ServiceAccountService {
         return grants.chain(newScopes -> accounts.findInWorkspace(workspaceId, id, LockModeType.PESSIMISTIC_WRITE)
                 .invoke(sa -> caller.requireMayGrant(sa.scopeList()))
                 .call(sa -> apply(sa, patch, newScopes))
-                .call(sa -> keyChanges.announce(Change.account(sa.id))))
+                .call(sa -> keyChanges.announce(KeyFactsCache.changeOfAccount(sa.id))))
                 .map(ServiceAccountResponse::from);
     }
 
@@ -141,7 +140,7 @@ public class ServiceAccountService {
                     sa.updatedAt = now;
                     return audit.success(workspaceId, "service_account.delete", "service_account", sa.id, changes);
                 })
-                .call(sa -> keyChanges.announce(Change.account(sa.id)))
+                .call(sa -> keyChanges.announce(KeyFactsCache.changeOfAccount(sa.id)))
                 .map(ServiceAccountResponse::from);
     }
 }

@@ -1,4 +1,4 @@
-package io.keyplane.apikey;
+package io.keyplane.usage;
 
 import java.time.Instant;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package io.keyplane.apikey;
+package io.keyplane.usage;
 
 import java.util.List;
 import java.util.UUID;
@@ -10,7 +10,7 @@ import io.keyplane.common.Where;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 
-/** Reads of the usage history; the credential core writes it in batches. */
+/** Reads of the usage history; {@link UsageRecorder} writes it in batches. */
 @ApplicationScoped
 public class KeyUsageRepository implements PanacheRepositoryBase<KeyUsage, Long> {
 

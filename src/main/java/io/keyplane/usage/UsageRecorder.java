@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.usage;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -23,9 +23,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
-import io.quarkus.scheduler.Scheduled;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -139,9 +139,9 @@ public class UsageRecorder {
                 });
     }
 
-    /** Queues one use of {@code key}: a success or a denial with its code. Never blocks; drops when full. */
-    public void record(KeyFacts key, boolean success, String code, Origin origin, Instant at) {
-        var use = new Use(key.keyId(), key.workspaceId(), at, success ? "success" : "denied", code, origin);
+    /** Queues one use of a key: a success or a denial with its code. Never blocks; drops when full. */
+    public void record(UUID keyId, UUID workspaceId, boolean success, String code, Origin origin, Instant at) {
+        var use = new Use(keyId, workspaceId, at, success ? "success" : "denied", code, origin);
         if (!queue.offer(use)) {
             dropped.increment();
         }

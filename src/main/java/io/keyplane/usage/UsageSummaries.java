@@ -1,4 +1,4 @@
-package io.keyplane.apikey;
+package io.keyplane.usage;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,11 +17,11 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.keyplane.apikey.ApiKeyDtos.KeyUsageSummary;
-import io.keyplane.apikey.ApiKeyDtos.TopKey;
-import io.keyplane.apikey.ApiKeyDtos.UsageBucket;
-import io.keyplane.apikey.ApiKeyDtos.WorkspaceUsageSummary;
 import io.keyplane.common.KeyplaneException;
+import io.keyplane.usage.UsageDtos.KeyUsageSummary;
+import io.keyplane.usage.UsageDtos.TopKey;
+import io.keyplane.usage.UsageDtos.UsageBucket;
+import io.keyplane.usage.UsageDtos.WorkspaceUsageSummary;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -41,25 +41,23 @@ public class UsageSummaries {
     private static final Map<String, Duration> MAX_RANGE = Map.of("hour", Duration.ofDays(31), "day", Duration.ofDays(366));
 
     /** A summary's range: whole buckets from {@code from} up to {@code to}. */
-    record Range(Instant from, Instant to, String granularity) {
+    public record Range(Instant from, Instant to, String granularity) {
         ChronoUnit unit() {
             return granularity.equals("day") ? ChronoUnit.DAYS : ChronoUnit.HOURS;
         }
     }
 
     private final Pool pool;
-    private final ApiKeyRepository keys;
     private final Clock clock;
 
     @Inject
-    UsageSummaries(Pool pool, ApiKeyRepository keys, Clock clock) {
+    UsageSummaries(Pool pool, Clock clock) {
         this.pool = pool;
-        this.keys = keys;
         this.clock = clock;
     }
 
     /** {@code from} defaults to 24 h ago, {@code to} to now; 400 for a bad instant, order, granularity or span. */
-    Range range(String from, String to, String granularity) {
+    public Range range(String from, String to, String granularity) {
         var now = clock.instant();
         var end = instant("to", to, now);
         var start = instant("from", from, end.minus(Duration.ofHours(24)));
@@ -77,16 +75,16 @@ public class UsageSummaries {
         return new Range(first, end, unit);
     }
 
-    Uni<KeyUsageSummary> ofKey(UUID workspaceId, UUID keyId, Range range) {
-        return keys.findInWorkspaceWithSession(workspaceId, keyId)
-                .chain(() -> pool.preparedQuery("""
-                        select date_trunc($1, hour, 'UTC') as start, code, sum(count)::bigint as n from key_usage_hourly
-                        where key_id = $2 and hour >= $3 and hour < $4 group by 1, 2""")
-                        .execute(Tuple.of(range.granularity(), keyId, utc(range.from()), utc(range.to()))))
+    /** The key's summary; whoever calls this has checked the key is the workspace's. */
+    public Uni<KeyUsageSummary> ofKey(UUID workspaceId, UUID keyId, Range range) {
+        return pool.preparedQuery("""
+                select date_trunc($1, hour, 'UTC') as start, code, sum(count)::bigint as n from key_usage_hourly
+                where key_id = $2 and workspace_id = $3 and hour >= $4 and hour < $5 group by 1, 2""")
+                .execute(Tuple.tuple(List.of(range.granularity(), keyId, workspaceId, utc(range.from()), utc(range.to()))))
                 .map(rows -> new KeyUsageSummary(range.from(), range.to(), range.granularity(), buckets(range, rows)));
     }
 
-    Uni<WorkspaceUsageSummary> ofWorkspace(UUID workspaceId, Range range) {
+    public Uni<WorkspaceUsageSummary> ofWorkspace(UUID workspaceId, Range range) {
         var params = Tuple.of(range.granularity(), workspaceId, utc(range.from()), utc(range.to()));
         return pool.preparedQuery("""
                 select date_trunc($1, hour, 'UTC') as start, code, sum(count)::bigint as n from workspace_usage_hourly

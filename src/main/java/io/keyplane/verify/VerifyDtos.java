@@ -15,8 +15,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
-import io.keyplane.credential.KeyFormat;
-import io.keyplane.credential.KeyKind;
+import io.keyplane.key.KeyFormat;
+import io.keyplane.key.KeyKind;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 public final class VerifyDtos {
@@ -87,8 +87,8 @@ public final class VerifyDtos {
             @Schema(description = "Effective scopes", maxItems = 1000) List<@Size(max = 100) String> scopes,
             @Schema(nullable = true, maxLength = 35, format = "date-time") Instant expiresAt,
             @JsonRawValue @Schema(type = SchemaType.OBJECT) String meta,
-            @Schema(description = "null for an unlimited key, or a use Redis could not count "
-                    + "(KEYPLANE_RATE_LIMIT_REDIS_FAILURE=open)", nullable = true)
+            @Schema(description = "null for an unlimited key. When Redis could not count the use "
+                    + "(KEYPLANE_RATE_LIMIT_REDIS_FAILURE=open), what this replica counted", nullable = true)
             RateLimitStatus rateLimit,
             @Schema(description = "What remains after this use (VALID); null for a key without credits, and for "
                     + "INSUFFICIENT_SCOPE (credits are only checked once every other check passed)", nullable = true)
@@ -123,6 +123,6 @@ public final class VerifyDtos {
                     maxItems = 1000, nullable = true) List<@Size(max = 100) String> scopes,
             @Schema(nullable = true, maxLength = 35, format = "date-time") Instant expiresAt,
             @Schema(enumeration = { "active", "paused", "expired", "revoked" }, nullable = true,
-                    description = "null for the operator") String status) {
+                    description = "The key's status; `active` for the operator") String status) {
     }
 }

@@ -14,16 +14,16 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.keyplane.auth.CallerUseNotRecorded;
+import io.keyplane.auth.RequestCredentials;
+import io.keyplane.common.RequestIds;
+import io.keyplane.key.Permissions;
 import io.keyplane.verify.VerifyDtos.VerifyFailure;
 import io.keyplane.verify.VerifyDtos.VerifyRequest;
 import io.keyplane.verify.VerifyDtos.VerifyResponse;
-import io.keyplane.common.RequestIds;
-import io.keyplane.credential.CallerUseNotRecorded;
-import io.keyplane.credential.Permissions;
-import io.keyplane.credential.RequestCredentials;
 import io.quarkus.security.PermissionsAllowed;
-import io.vertx.ext.web.RoutingContext;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 @Path(VerifyResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)

@@ -11,15 +11,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.keyplane.audit.DeniedCalls;
-import io.keyplane.common.Problem;
+import io.keyplane.auth.AccessRules;
+import io.keyplane.auth.BearerAuthentication;
+import io.keyplane.auth.BearerKeyMechanism;
 import io.keyplane.common.ProblemMappers;
 import io.keyplane.common.RequestIds;
-import io.keyplane.credential.AccessRules;
-import io.keyplane.credential.BearerAuthentication;
-import io.keyplane.credential.BearerKeyMechanism;
-import io.keyplane.credential.Permissions;
+import io.keyplane.key.Permissions;
 import io.keyplane.verify.VerifyDtos.VerifyRequest;
-import io.quarkus.logging.Log;
 import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -30,7 +28,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code POST /api/v1/keys/verify} served by a Vert.x route, ahead of {@link VerifyResource}: on this hot path the
- * REST layer's request context, lazy security and routing cost more than the verification (bench/README.md).
+ * REST layer's request context, lazy security and routing cost more than the verification (bench/HISTORY.md).
  * It answers exactly as the resource does, in the same order: the caller's bearer token (401, 429, 503), its
  * {@code keys:verify} (403), the body (400), then the verdict; refusals of an identifiable key are audited.
  * <p>
@@ -118,24 +116,9 @@ public class VerifyRoute {
     private void refuse(RoutingContext rc, Throwable failure) {
         var problem = ProblemMappers.answer(failure instanceof UncheckedIOException unreadable ? unreadable.getCause() : failure,
                 rc.request());
-        var body = problem.getEntity();
         verifier.countRefusal(problem.getStatus());
-        denials.audit(rc, problem.getStatus(), body.code()).subscribe().with(ignored -> {
-            var response = rc.response();
-            if (response.ended()) {
-                return;
-            }
-            response.setStatusCode(problem.getStatus());
-            problem.getHeaders().forEach((name, values) -> values.forEach(value -> response.headers().add(name,
-                    String.valueOf(value))));
-            response.putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
-            try {
-                response.end(Buffer.buffer(json.writeValueAsBytes(body)));
-            } catch (IOException e) {
-                Log.error("Could not write a problem", e);
-                response.end();
-            }
-        });
+        denials.audit(rc, problem.getStatus(), problem.getEntity().code())
+                .subscribe().with(ignored -> ProblemMappers.send(rc, problem, json));
     }
 
     /** {@code Content-Type: application/json} (in UTF-8, the only charset JSON has) with a declared length. */

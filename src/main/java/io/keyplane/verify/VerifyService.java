@@ -12,16 +12,17 @@ import jakarta.inject.Singleton;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
 
+import io.keyplane.auth.Caller;
 import io.keyplane.common.FieldError;
 import io.keyplane.common.KeyplaneException;
-import io.keyplane.credential.Caller;
-import io.keyplane.credential.KeyCheck;
-import io.keyplane.credential.KeyCheck.Code;
-import io.keyplane.credential.KeyCheck.Verdict;
-import io.keyplane.credential.KeyKind;
-import io.keyplane.credential.Origin;
-import io.keyplane.credential.Permissions;
-import io.keyplane.credential.RateLimiter;
+import io.keyplane.common.StatusCounts;
+import io.keyplane.key.KeyCheck.Verdict;
+import io.keyplane.key.KeyCheck;
+import io.keyplane.key.KeyKind;
+import io.keyplane.key.Permissions;
+import io.keyplane.key.VerifyCode;
+import io.keyplane.ratelimit.RateLimiter;
+import io.keyplane.usage.Origin;
 import io.keyplane.verify.VerifyDtos.CreditsStatus;
 import io.keyplane.verify.VerifyDtos.RateLimitStatus;
 import io.keyplane.verify.VerifyDtos.VerifyFailure;
@@ -41,17 +42,17 @@ public class VerifyService {
 
     private final KeyCheck keyCheck;
     private final Validator validator;
-    private final Map<Code, Counter> verifications = new EnumMap<>(Code.class);
-    private final Map<Integer, Counter> refusals = new ConcurrentHashMap<>();
-    private final MeterRegistry registry;
+    private final Map<VerifyCode, Counter> verifications = new EnumMap<>(VerifyCode.class);
+    private final StatusCounts refusals;
     private final Timer latency;
 
     @Inject
     VerifyService(KeyCheck keyCheck, Validator validator, MeterRegistry registry) {
         this.keyCheck = keyCheck;
         this.validator = validator;
-        this.registry = registry;
-        for (var code : Code.values()) {
+        this.refusals = new StatusCounts(registry, "keyplane.verify.refused",
+                "Verify calls answered with an error status instead of a verdict");
+        for (var code : VerifyCode.values()) {
             verifications.put(code, registry.counter("keyplane.verify.requests", "code", code.name()));
         }
         // registered once here rather than looked up per call by an interceptor: this is the hot path
@@ -80,13 +81,11 @@ public class VerifyService {
      * {@code http_server_requests} (its cost per call was a tenth of a verification's), so these are counted here.
      */
     void countRefusal(int status) {
-        refusals.computeIfAbsent(status, s -> Counter.builder("keyplane.verify.refused")
-                .description("Verify calls answered with an error status instead of a verdict")
-                .tag("status", String.valueOf(s)).register(registry)).increment();
+        refusals.increment(status);
     }
 
     /** VALID and INSUFFICIENT_SCOPE carry the key's details; every other code only says what is wrong. */
-    private static Object answer(Verdict verdict) {
+    static Object answer(Verdict verdict) {
         var rate = rateOf(verdict.rate());
         var credits = verdict.creditsRemaining() == null ? null : new CreditsStatus(verdict.creditsRemaining());
         return switch (verdict.code()) {
@@ -106,7 +105,7 @@ public class VerifyService {
 
     /**
      * Bean validation as every other body gets it, but the Validator's allocation per call was a tenth of a
-     * verification's (bench/README.md): a body that plainly meets its constraints skips it.
+     * verification's (bench/HISTORY.md): a body that plainly meets its constraints skips it.
      */
     private void validate(VerifyRequest request) {
         if (request == null) {

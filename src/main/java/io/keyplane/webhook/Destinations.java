@@ -12,7 +12,7 @@ import jakarta.inject.Singleton;
 
 import io.keyplane.common.KeyplaneConfig;
 import io.keyplane.common.KeyplaneException;
-import io.keyplane.credential.Cidr;
+import io.keyplane.key.Cidr;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 

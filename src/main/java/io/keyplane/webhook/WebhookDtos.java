@@ -13,6 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import io.keyplane.common.PlainText;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -76,23 +77,13 @@ public final class WebhookDtos {
 
     @Schema(name = "CreatedWebhook", description = "The webhook, and its signing secret: shown this once")
     public record CreatedWebhookResponse(
-            UUID id,
-            UUID workspaceId,
-            @Schema(maxLength = MAX_URL, pattern = URL, example = EXAMPLE_URL) String url,
-            @Size(max = MAX_EVENTS) @Schema(example = EXAMPLE_EVENTS)
-            List<@Size(max = 64) @Pattern(regexp = EVENT_TYPE) String> events,
-            @Schema(maxLength = 500, nullable = true, pattern = PlainText.PATTERN) String description,
-            @Schema(enumeration = { "active", "disabled" }) String status,
-            @Schema(maxLength = 36) String createdBy,
-            Instant createdAt,
-            Instant updatedAt,
+            @JsonUnwrapped WebhookResponse webhook,
             @Schema(description = "HMAC-SHA256 key of `Keyplane-Signature` (the whole string, as UTF-8). Not shown "
                     + "again.", maxLength = 64, pattern = WebhookSecrets.PATTERN,
                     example = "whsec_3q2-7w8Yb1nK4mZpQ0rS5tUvX6yA9cDeFgHiJkLmNoP") String secret) {
 
-        static CreatedWebhookResponse of(WebhookResponse w, String secret) {
-            return new CreatedWebhookResponse(w.id(), w.workspaceId(), w.url(), w.events(), w.description(),
-                    w.status(), w.createdBy(), w.createdAt(), w.updatedAt(), secret);
+        static CreatedWebhookResponse of(WebhookResponse webhook, String secret) {
+            return new CreatedWebhookResponse(webhook, secret);
         }
     }
 

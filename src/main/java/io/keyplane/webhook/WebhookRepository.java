@@ -6,24 +6,17 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
-import io.keyplane.common.KeyplaneException;
-import io.keyplane.common.PageRequest;
-import io.keyplane.common.Where;
+import io.keyplane.common.WorkspaceOwned;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 
 /** Every query names the workspace: another workspace's webhook is simply not found. */
 @ApplicationScoped
-class WebhookRepository implements PanacheRepositoryBase<Webhook, UUID> {
+class WebhookRepository implements WorkspaceOwned<Webhook> {
 
-    Uni<Webhook> findInWorkspace(UUID workspaceId, UUID id, LockModeType lock) {
-        return find("id = ?1 and workspaceId = ?2", id, workspaceId).withLock(lock).firstResult()
-                .onItem().ifNull().failWith(() -> KeyplaneException.notFound("Webhook"));
-    }
-
-    Uni<List<Webhook>> list(UUID workspaceId, PageRequest page) {
-        return Where.of("workspaceId = :ws", "ws", workspaceId)
-                .newestFirst(this, page, "createdAt", "id", PageRequest::afterUuid);
+    @Override
+    public String noun() {
+        return "Webhook";
     }
 
     /**

@@ -38,19 +38,19 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.keyplane.auth.Caller;
+import io.keyplane.auth.WorkspacePermission;
 import io.keyplane.common.JsonBodies;
+import io.keyplane.common.KeyplaneConfig;
 import io.keyplane.common.PageRequest;
 import io.keyplane.common.SecretResponse;
-import io.keyplane.credential.Caller;
-import io.keyplane.credential.Permissions;
-import io.keyplane.credential.WorkspacePermission;
+import io.keyplane.key.Permissions;
 import io.keyplane.webhook.WebhookDtos.CreateWebhookRequest;
 import io.keyplane.webhook.WebhookDtos.CreatedWebhookResponse;
 import io.keyplane.webhook.WebhookDtos.DeliveryResponse;
 import io.keyplane.webhook.WebhookDtos.EventSchema;
 import io.keyplane.webhook.WebhookDtos.UpdateWebhookRequest;
 import io.keyplane.webhook.WebhookDtos.WebhookResponse;
-import io.keyplane.common.KeyplaneConfig;
 import io.quarkus.security.PermissionsAllowed;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -129,7 +129,7 @@ public class WebhookResource {
             @Valid @NotNull CreateWebhookRequest body, @Context UriInfo uri) {
         return webhooks.create(workspaceId, body, Caller.of(identity))
                 .map(webhook -> RestResponse.ResponseBuilder.<CreatedWebhookResponse>created(
-                        uri.getAbsolutePathBuilder().path(webhook.id().toString()).build()).entity(webhook).build());
+                        uri.getAbsolutePathBuilder().path(webhook.webhook().id().toString()).build()).entity(webhook).build());
     }
 
     @GET

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.keyplane.audit.AuditLog;
 import io.keyplane.audit.Changes;
+import io.keyplane.auth.Caller;
 import io.keyplane.common.JsonBodies.Patch;
 import io.keyplane.common.KeyplaneConfig;
 import io.keyplane.common.KeyplaneException;
@@ -23,7 +24,6 @@ import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
 import io.keyplane.common.SecretBox;
 import io.keyplane.common.WorkspaceCaps;
-import io.keyplane.credential.Caller;
 import io.keyplane.webhook.WebhookDtos.CreateWebhookRequest;
 import io.keyplane.webhook.WebhookDtos.CreatedWebhookResponse;
 import io.keyplane.webhook.WebhookDtos.DeliveryResponse;
@@ -111,8 +111,7 @@ public class WebhookService {
 
     @WithSession
     public Uni<Page<WebhookResponse>> list(UUID workspaceId, PageRequest page) {
-        return webhooks.list(workspaceId, page)
-                .map(rows -> Page.of(rows, page.limit(), w -> w.createdAt, w -> w.id).map(this::toResponse));
+        return webhooks.page(workspaceId, page, w -> w.createdAt, w -> w.id, this::toResponse);
     }
 
     @WithSession

@@ -3,20 +3,19 @@ package io.keyplane.workspace;
 import java.time.Instant;
 import java.util.UUID;
 
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
-
 import io.keyplane.apikey.ApiKeyDtos.ApiKeyResponse;
 import io.keyplane.common.PlainText;
-import io.keyplane.credential.KeyFormat;
+import io.keyplane.key.KeyFormat;
 import io.keyplane.serviceaccount.ServiceAccountDtos.ServiceAccountResponse;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Wire records of the workspace endpoints (API.md section 3). */
 public final class WorkspaceDtos {

@@ -6,42 +6,42 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.keyplane.auth.Caller;
+import io.keyplane.auth.WorkspacePermission;
+import io.keyplane.changes.ChangeFeed;
 import io.keyplane.common.JsonBodies;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
 import io.keyplane.common.SecretResponse;
-import io.keyplane.credential.Caller;
-import io.keyplane.credential.KeyChanges;
-import io.keyplane.credential.KeyChanges.Change;
-import io.keyplane.credential.Permissions;
-import io.keyplane.credential.WorkspacePermission;
+import io.keyplane.key.KeyFactsCache;
+import io.keyplane.key.Permissions;
 import io.keyplane.workspace.WorkspaceDtos.CreateWorkspaceRequest;
 import io.keyplane.workspace.WorkspaceDtos.CreatedWorkspaceResponse;
 import io.keyplane.workspace.WorkspaceDtos.UpdateWorkspaceRequest;
 import io.keyplane.workspace.WorkspaceDtos.WorkspaceResponse;
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.quarkus.security.PermissionsAllowed;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -52,12 +52,12 @@ import io.smallrye.mutiny.Uni;
 public class WorkspaceResource {
 
     private final WorkspaceService workspaces;
-    private final KeyChanges changes;
+    private final ChangeFeed changes;
     private final JsonBodies bodies;
     private final SecurityIdentity identity;
 
     @Inject
-    WorkspaceResource(WorkspaceService workspaces, KeyChanges changes, JsonBodies bodies, SecurityIdentity identity) {
+    WorkspaceResource(WorkspaceService workspaces, ChangeFeed changes, JsonBodies bodies, SecurityIdentity identity) {
         this.workspaces = workspaces;
         this.changes = changes;
         this.bodies = bodies;
@@ -122,6 +122,6 @@ public class WorkspaceResource {
             description = "Soft delete: status becomes `deleted`, every key in it stops authenticating at once, "
                     + "the audit log is kept. Returns the deleted workspace.")
     public Uni<WorkspaceResponse> delete(@RestPath UUID workspaceId) {
-        return workspaces.delete(workspaceId).invoke(w -> changes.evictHere(Change.workspace(w.id())));
+        return workspaces.delete(workspaceId).invoke(w -> changes.evictHere(KeyFactsCache.changeOfWorkspace(w.id())));
     }
 }

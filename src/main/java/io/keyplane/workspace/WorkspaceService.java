@@ -10,12 +10,12 @@ import jakarta.inject.Inject;
 import io.keyplane.apikey.ApiKeyService;
 import io.keyplane.audit.AuditLog;
 import io.keyplane.audit.Changes;
+import io.keyplane.changes.ChangeFeed;
 import io.keyplane.common.JsonBodies.Patch;
 import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.Page;
 import io.keyplane.common.PageRequest;
-import io.keyplane.credential.KeyChanges;
-import io.keyplane.credential.KeyChanges.Change;
+import io.keyplane.key.KeyFactsCache;
 import io.keyplane.serviceaccount.ServiceAccountService;
 import io.keyplane.workspace.WorkspaceDtos.Bootstrap;
 import io.keyplane.workspace.WorkspaceDtos.CreatedWorkspaceResponse;
@@ -32,12 +32,12 @@ public class WorkspaceService {
     private final ServiceAccountService accounts;
     private final ApiKeyService keys;
     private final AuditLog audit;
-    private final KeyChanges keyChanges;
+    private final ChangeFeed keyChanges;
     private final Clock clock;
 
     @Inject
     WorkspaceService(WorkspaceRepository workspaces, ServiceAccountService accounts, ApiKeyService keys, AuditLog audit,
-            KeyChanges keyChanges, Clock clock) {
+            ChangeFeed keyChanges, Clock clock) {
         this.keyChanges = keyChanges;
         this.workspaces = workspaces;
         this.accounts = accounts;
@@ -111,7 +111,7 @@ public class WorkspaceService {
             w.deletedAt = now;
             w.updatedAt = now;
             return audit.success(w.id, "workspace.delete", "workspace", w.id, changes)
-                    .call(() -> keyChanges.announce(Change.workspace(w.id)));
+                    .call(() -> keyChanges.announce(KeyFactsCache.changeOfWorkspace(w.id)));
         }).map(WorkspaceResponse::from);
     }
 }

@@ -66,9 +66,9 @@ public class AbuseTest {
 
     /** 20 junk Authorization headers from one address, as a client behind the same ingress as everyone could send. */
     static void failTwentyTimes(String address) {
-        var format = new io.keyplane.credential.KeyFormat();
+        var format = new io.keyplane.key.KeyFormat();
         for (int i = 0; i < 20; i++) {
-            var junk = i % 2 == 0 ? "junk-" + i : format.generate(io.keyplane.credential.KeyKind.SERVICE);
+            var junk = i % 2 == 0 ? "junk-" + i : format.generate(io.keyplane.key.KeyKind.SERVICE);
             from(address).auth().oauth2(junk).get("/api/v1/whoami").then().statusCode(401);
         }
         from(address).auth().oauth2("junk-again").get("/api/v1/whoami").then().statusCode(429)
@@ -115,11 +115,11 @@ public class AbuseTest {
             from(address).auth().oauth2(key).get("/api/v1/whoami").then().statusCode(200);
         }
 
-        var format = new io.keyplane.credential.KeyFormat();
+        var format = new io.keyplane.key.KeyFormat();
         double readsBefore = metric("keyplane_keys_reads_total");
         long started = System.nanoTime();
         for (int i = 0; i < 60; i++) {
-            from(address).auth().oauth2(format.generate(io.keyplane.credential.KeyKind.SERVICE)).get("/api/v1/whoami")
+            from(address).auth().oauth2(format.generate(io.keyplane.key.KeyKind.SERVICE)).get("/api/v1/whoami")
                     .then().statusCode(429);
         }
         long seconds = (System.nanoTime() - started) / 1_000_000_000L + 1; // the whole seconds the flood touched
@@ -185,11 +185,11 @@ public class AbuseTest {
     void aGatewayVerifyingAFloodOfUnknownKeysIsNotThrottledAndWritesNothing() {
         var gateway = ws.createVerifier();
         var address = freshAddress();
-        var format = new io.keyplane.credential.KeyFormat();
+        var format = new io.keyplane.key.KeyFormat();
         long auditBefore = count("select count(*) as n from audit_event");
         long usageBefore = count("select count(*) as n from key_usage");
         for (int i = 0; i < 60; i++) {
-            var token = i % 2 == 0 ? format.generate(io.keyplane.credential.KeyKind.API) : "garbage-" + i;
+            var token = i % 2 == 0 ? format.generate(io.keyplane.key.KeyKind.API) : "garbage-" + i;
             from(address).auth().oauth2(gateway).contentType(ContentType.JSON).body(Map.of("key", token))
                     .post("/api/v1/keys/verify").then().statusCode(200).body("code", is("NOT_FOUND"));
         }
@@ -363,7 +363,7 @@ public class AbuseTest {
         var path = "paths.'/api/v1/workspaces/{workspaceId}/%s'.get.responses.'200'.content.'application/json'.schema.maxItems";
         assertEquals(16, doc.getInt(path.formatted("webhooks")));
         assertEquals(100, doc.getInt(path.formatted("forward-auth-policies")));
-        assertEquals(1000 + io.keyplane.credential.Permissions.BUILT_IN.size(), doc.getInt(path.formatted("scopes")));
+        assertEquals(1000 + io.keyplane.key.Permissions.BUILT_IN.size(), doc.getInt(path.formatted("scopes")));
         assertEquals("integer", doc.getString("components.schemas.Problem.properties.limit.type"));
     }
 

@@ -14,8 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.keyplane.credential.KeyFormat;
-import io.keyplane.credential.KeyKind;
+import io.keyplane.key.KeyFormat;
+import io.keyplane.key.KeyKind;
 import io.keyplane.support.TestDatabase;
 import io.keyplane.support.TestWorkspace;
 import io.quarkus.test.common.WithTestResource;

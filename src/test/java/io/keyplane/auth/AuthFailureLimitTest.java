@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.auth;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
@@ -11,6 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.keyplane.key.KeyFormat;
+import io.keyplane.key.KeyKind;
 import io.keyplane.support.TestDatabase;
 import io.keyplane.support.TestWorkspace;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.auth;
 
 import io.keyplane.support.FreshDatabaseResource;
 import io.quarkus.test.common.WithTestResource;

@@ -1,10 +1,12 @@
-package io.keyplane.credential;
+package io.keyplane.auth;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
 
 import org.junit.jupiter.api.Test;
 
+import io.keyplane.key.KeyFormat;
+import io.keyplane.key.KeyKind;
 import io.keyplane.support.TestWorkspace;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -44,7 +46,7 @@ class AuthenticationTest {
     @Test
     void wellFormedUnknownKeyIs401InvalidToken() {
         var format = new KeyFormat();
-        given().auth().oauth2(format.generate(io.keyplane.credential.KeyKind.SERVICE)).when().get("/api/v1/whoami")
+        given().auth().oauth2(format.generate(io.keyplane.key.KeyKind.SERVICE)).when().get("/api/v1/whoami")
                 .then().statusCode(401).body("code", is("invalid_token"));
     }
 

@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+
+import io.keyplane.key.Cidr;
 
 /** The start-up rule for forwarded headers, and what the failure limits count an address as. */
 class ClientAddressesTest {

@@ -193,7 +193,7 @@ class GeneratedInputTest {
         boolean oversized = path.length() > 4000;
         if (endpoint.takesBody() || random.nextInt(6) == 0) {
             var body = body(random, endpoint);
-            oversized |= body.length > RequestIds.MAX_BODY_BYTES;
+            oversized |= body.length > BodyLimit.MAX_BODY_BYTES;
             request.contentType(random.nextInt(10) == 0 ? "text/plain" : "application/json");
             if (random.nextInt(5) == 0) {
                 request.body(new ByteArrayInputStream(body)); // chunked: no Content-Length
@@ -251,7 +251,7 @@ class GeneratedInputTest {
         }
         if (status == 414 || status == 431) {
             // a request line over 4 KiB or headers over 20 KiB: the HTTP server refuses it before any handler runs,
-            // so with no body (README "Errors"); nothing reached the application, nothing changed
+            // so with no body (docs/concepts.md "Errors"); nothing reached the application, nothing changed
             assertEquals(before, state(), request);
             return;
         }

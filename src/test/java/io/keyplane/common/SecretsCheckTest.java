@@ -79,10 +79,7 @@ class SecretsCheckTest {
         putIfSet(values, "keyplane.operator-token", operatorToken);
         putIfSet(values, "keyplane.pepper-previous", previous);
         putIfSet(values, "keyplane.audit.key", auditKey);
-        return new io.smallrye.config.SmallRyeConfigBuilder().withMapping(KeyplaneConfig.class)
-                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
-                .withSources(new io.smallrye.config.PropertiesConfigSource(values, "SecretsCheckTest", 100)).build()
-                .getConfigMapping(KeyplaneConfig.class);
+        return io.keyplane.support.Settings.of(values);
     }
 
     private static void putIfSet(java.util.Map<String, String> values, String name, String value) {

@@ -30,7 +30,7 @@ import io.restassured.RestAssured;
  * Debian's headless chromium driven through its chromedriver, both named explicitly so Selenium Manager never looks
  * for them on the network (.ci/run installs the packages). Override the paths with {@code -Dconsole.chromium=} and
  * {@code -Dconsole.chromedriver=}; screenshots go to {@code -Dconsole.screenshots=} (default
- * {@code target/console-screenshots}; README "Console" refreshes {@code docs/console} with it).
+ * {@code target/console-screenshots}; docs/console.md "Browser tests" refreshes {@code docs/console} with it).
  */
 final class Browser implements AutoCloseable {
 

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
- * The build the README's Deploy section makes (no -Ddev) carries no PostgreSQL binaries and no code that unpacks
+ * The build docs/deploy.md "Build" makes (no -Ddev) carries no PostgreSQL binaries and no code that unpacks
  * or starts them: its runtime classpath, which this test runs on, has neither.
  */
 @DisabledIfSystemProperty(named = "dev", matches = ".*", disabledReason = "the -Ddev first-run build adds them on purpose")

@@ -231,7 +231,7 @@ class ForwardAuthTest {
                 .then().statusCode(200);
         fa.nginx("GET", "/admin/users", "10.0.0.1").auth().oauth2(nobody.value()).get(url).then().statusCode(403)
                 .body("code", is("insufficient_scope"));
-        // matching is case-sensitive: /ADMIN is no rule's path, so it is denied (README, "Forward-auth")
+        // matching is case-sensitive: /ADMIN is no rule's path, so it is denied (docs/gateways.md, "Paths and metrics")
         fa.nginx("GET", "/ADMIN/users", "10.0.0.1").auth().oauth2(nobody.value()).get(url).then().statusCode(403)
                 .body("code", is("no_matching_rule"));
     }

@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.key;
 
 import io.keyplane.support.FreshDatabaseResource;
 import io.quarkus.test.common.WithTestResource;

@@ -1,4 +1,4 @@
-package io.keyplane.credential;
+package io.keyplane.key;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;

@@ -39,7 +39,7 @@ import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * Two replicas of the packaged application on one database and one Redis (README "Running several replicas"):
+ * Two replicas of the packaged application on one database and one Redis (docs/deploy.md "Running several replicas"):
  * A reaches PostgreSQL directly, B through a {@link TcpProxy} the test may cut. Proves that a change on A reaches
  * B's cache within 1 s, that rate limits and credits hold across both, that B answers a database outage honestly
  * and recovers by itself, that both deliver webhooks without sending an event twice, and that B shuts down

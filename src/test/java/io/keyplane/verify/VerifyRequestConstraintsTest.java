@@ -13,7 +13,7 @@ import jakarta.validation.Validator;
 
 import org.junit.jupiter.api.Test;
 
-import io.keyplane.credential.KeyKind;
+import io.keyplane.key.KeyKind;
 import io.keyplane.verify.VerifyDtos.VerifyRequest;
 import io.quarkus.test.junit.QuarkusTest;
 

@@ -76,8 +76,8 @@ class VerifyResourceTest {
 
     @Test
     void unknownMalformedAndOversizedKeysAreNotFound() {
-        var format = new io.keyplane.credential.KeyFormat();
-        verify(Map.of("key", format.generate(io.keyplane.credential.KeyKind.API))).statusCode(200)
+        var format = new io.keyplane.key.KeyFormat();
+        verify(Map.of("key", format.generate(io.keyplane.key.KeyKind.API))).statusCode(200)
                 .body("valid", is(false)).body("code", is("NOT_FOUND")).body("$", not(hasKey("key_id")));
         verify(Map.of("key", "kp_live_typo")).statusCode(200).body("code", is("NOT_FOUND"));
         verify(Map.of("key", "x".repeat(10 * 1024))).statusCode(200).body("code", is("NOT_FOUND"));

@@ -23,7 +23,7 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * A real HTTP endpoint for webhooks, on loopback: it records each request (headers and raw body) per path and
- * answers each path with the statuses it was told, then 200. It verifies signatures the way the README tells
+ * answers each path with the statuses it was told, then 200. It verifies signatures the way docs/webhooks.md tells
  * receivers to.
  */
 final class WebhookReceiver implements AutoCloseable {
