@@ -5,7 +5,6 @@ import java.time.Clock;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerResponseContext;
 
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 import io.keyplane.common.Problem;
@@ -13,12 +12,11 @@ import io.keyplane.usage.UsageRecorder;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Every call made with a key goes into that key's usage history once its outcome is known: a success with the
- * HTTP status, or a denial with the problem's code (a refused key's 401 included).
+ * Every call to a REST endpoint made with a key goes into that key's usage history once its outcome is known: a
+ * success with the HTTP status, or a denial with the problem's code (a refused key's 401 included). Verify, a route
+ * below REST, records the use of the key it verifies, never the gateway's key that asks.
  */
 public class CallerUses {
-
-    private static final String NOT_RECORDED = "keyplane.caller-use-not-recorded";
 
     private final UsageRecorder usage;
     private final Clock clock;
@@ -31,17 +29,10 @@ public class CallerUses {
         this.addresses = addresses;
     }
 
-    /** Runs only for endpoints annotated {@link CallerUseNotRecorded}. */
-    @CallerUseNotRecorded
-    @ServerRequestFilter
-    public void notRecorded(RoutingContext rc) {
-        rc.put(NOT_RECORDED, Boolean.TRUE);
-    }
-
     @ServerResponseFilter
     public void record(ContainerResponseContext response, RoutingContext rc) {
         var key = RequestCredentials.keyUsed(rc);
-        if (key == null || rc.get(NOT_RECORDED) != null) {
+        if (key == null) {
             return;
         }
         int status = response.getStatus();

@@ -23,7 +23,8 @@ import io.quarkus.smallrye.openapi.OpenApiFilter;
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
 public class OpenApiProblems implements OASFilter {
 
-    private static final Map<String, String> COMMON = Map.of(
+    /** By status: one order in every build (Map.of iterates in an order of its own per run). */
+    private static final Map<String, String> COMMON = new java.util.TreeMap<>(Map.of(
             "400", "`validation_failed` (malformed JSON, unknown field, wrong type, bad id), `workspace_header_mismatch`",
             "401", "`missing_credentials`, `invalid_token`, `key_revoked`, `key_expired`, `key_paused`, "
                     + "`service_account_disabled`; with `WWW-Authenticate: Bearer realm=\"keyplane\", error=\"invalid_token\"`",
@@ -35,7 +36,7 @@ public class OpenApiProblems implements OASFilter {
             "500", "`internal_error`: a bug; quote `request_id`",
             "503", "`service_unavailable`, with `Retry-After`: the database cannot be reached or is saturated (a 2xx "
                     + "always means the change committed), or Redis cannot count a rate-limited use and "
-                    + "`KEYPLANE_RATE_LIMIT_REDIS_FAILURE=closed`");
+                    + "`KEYPLANE_RATE_LIMIT_REDIS_FAILURE=closed`"));
 
     /** A refusal's description starts with the code it answers: its example uses that one. */
     private static final java.util.regex.Pattern PROBLEM_CODE = java.util.regex.Pattern.compile("^`([a-z0-9_]+)`");

@@ -9,8 +9,8 @@ import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.headers.Header;
-import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
+import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
@@ -27,9 +27,16 @@ public class ForwardAuthOpenApi implements OASFilter {
     static final String SCHEME = "gatewayKey";
     private static final String UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
     private static final String TAG = "Forward-auth";
-    private static final Map<String, BiConsumer<PathItem, Operation>> METHODS = Map.of(
-            "Get", PathItem::setGET, "Post", PathItem::setPOST, "Put", PathItem::setPUT, "Patch", PathItem::setPATCH,
-            "Delete", PathItem::setDELETE);
+    /** In the OpenAPI specification's order, the same in every build (Map.of iterates in an order of its own per run). */
+    private static final Map<String, BiConsumer<PathItem, Operation>> METHODS = new java.util.LinkedHashMap<>();
+
+    static {
+        METHODS.put("Get", PathItem::setGET);
+        METHODS.put("Put", PathItem::setPUT);
+        METHODS.put("Post", PathItem::setPOST);
+        METHODS.put("Delete", PathItem::setDELETE);
+        METHODS.put("Patch", PathItem::setPATCH);
+    }
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {

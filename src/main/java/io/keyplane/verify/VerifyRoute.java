@@ -14,6 +14,8 @@ import io.keyplane.audit.DeniedCalls;
 import io.keyplane.auth.AccessRules;
 import io.keyplane.auth.BearerAuthentication;
 import io.keyplane.auth.BearerKeyMechanism;
+import io.keyplane.common.BodyLimit;
+import io.keyplane.common.KeyplaneException;
 import io.keyplane.common.ProblemMappers;
 import io.keyplane.common.RequestIds;
 import io.keyplane.key.Permissions;
@@ -22,22 +24,23 @@ import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code POST /api/v1/keys/verify} served by a Vert.x route, ahead of {@link VerifyResource}: on this hot path the
+ * {@code POST /api/v1/keys/verify}, all of it, served by a Vert.x route below the REST layer: on this hot path the
  * REST layer's request context, lazy security and routing cost more than the verification (bench/HISTORY.md).
- * It answers exactly as the resource does, in the same order: the caller's bearer token (401, 429, 503), its
- * {@code keys:verify} (403), the body (400), then the verdict; refusals of an identifiable key are audited.
- * <p>
- * A request that is not plainly a JSON body with a bearer token (another content type or {@code Accept}, no
- * {@code Content-Length}, no token) goes on to the resource untouched, for REST's own answer (415, 406, 401...).
+ * {@link VerifyOpenApi} describes it. In order, as REST answered it: the method (405; OPTIONS lists the allowed
+ * ones), the body's type (415 unless JSON or unsaid), what the caller accepts (406 unless JSON), the caller's bearer
+ * token (401, 429, 503), its {@code keys:verify} (403), the body (413 past 64 KiB, chunked or not; 400), then the
+ * verdict. Refusals of an identifiable key are audited; every error answer is counted.
  */
 @Singleton
 public class VerifyRoute {
 
+    static final String PATH = "/api/v1/keys/verify";
     private static final String JSON = "application/json";
     private static final String JSON_UTF8 = "application/json;charset=UTF-8";
 
@@ -60,39 +63,45 @@ public class VerifyRoute {
 
     /**
      * Ahead of Quarkus Security's authentication filter (and what REST puts on every request for its metrics): this
-     * route authenticates by itself. Only CORS, when configured, and {@link RequestIds} come first.
+     * route authenticates by itself. Only CORS, when configured, {@link RequestIds} and {@link BodyLimit} come first.
      */
     void register(@Observes Router router) {
-        router.post(VerifyResource.PATH).order(-SecurityHandlerPriorities.AUTHENTICATION - 1).handler(this::handle);
+        router.route(PATH).order(-SecurityHandlerPriorities.AUTHENTICATION - 1).handler(this::handle);
     }
 
     void handle(RoutingContext rc) {
         var request = rc.request();
-        var token = BearerKeyMechanism.bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
-        if (token == null || !plainJsonBody(request) || !acceptsJson(request.getHeader(HttpHeaders.ACCEPT))) {
-            rc.addHeadersEndHandler(ignored -> {
-                if (rc.response().getStatusCode() >= 400) {
-                    verifier.countRefusal(rc.response().getStatusCode());
-                }
-            });
-            rc.next();
+        if (request.method() == HttpMethod.OPTIONS) {
+            rc.response().putHeader(HttpHeaders.ALLOW, "HEAD, POST, OPTIONS").setStatusCode(200).end();
             return;
         }
-        var body = request.body(); // read while the caller is checked; RequestIds refused a length past the limit
-        request.resume(); // Quarkus pauses every request until a handler reads it, and body() alone does not resume
+        var refusal = request.method() != HttpMethod.POST
+                ? new KeyplaneException(405, "method_not_allowed", "Method not allowed")
+                : !isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))
+                        ? new KeyplaneException(415, "unsupported_media_type", "Send bodies as application/json")
+                        : !acceptsJson(request.getHeader(HttpHeaders.ACCEPT))
+                                ? new KeyplaneException(406, "not_acceptable", "Not acceptable") : null;
+        var token = BearerKeyMechanism.bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION));
+        if (refusal == null && token == null) {
+            refusal = KeyplaneException.unauthenticated("missing_credentials", "Send Authorization: Bearer <token>");
+        }
+        if (refusal != null) {
+            request.handler(ignored -> {
+            }).resume(); // what the caller sends is read and dropped
+            refuse(rc, refusal);
+            return;
+        }
+        var body = BoundedBody.read(request, BodyLimit.MAX_BODY_BYTES); // read at once, while the caller is checked
         bearer.authenticate(token, rc)
                 .invoke(caller -> access.requireGlobal(caller, Permissions.KEYS_VERIFY))
-                .chain(caller -> Uni.createFrom().<Buffer>emitter(read -> body.onComplete(result -> {
-                    if (result.succeeded()) {
-                        read.complete(result.result());
-                    } else {
-                        read.fail(result.cause());
-                    }
-                })).chain(buffer -> verifier.verify(parse(buffer), caller, RequestIds.of(request))))
+                .chain(caller -> body.chain(buffer -> verifier.verify(parse(buffer), caller, RequestIds.of(request))))
                 .subscribe().with(answer -> answer(rc, answer), failure -> refuse(rc, failure));
     }
 
     private VerifyRequest parse(Buffer body) {
+        if (body.length() == 0) {
+            return null; // the service answers 400 body: must not be null
+        }
         try {
             return requests.readValue(body.getBytes());
         } catch (IOException e) {
@@ -121,29 +130,67 @@ public class VerifyRoute {
                 .subscribe().with(ignored -> ProblemMappers.send(rc, problem, json));
     }
 
-    /** {@code Content-Type: application/json} (in UTF-8, the only charset JSON has) with a declared length. */
-    private static boolean plainJsonBody(HttpServerRequest request) {
-        var length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length == null || length.equals("0")) {
-            return false;
-        }
-        var type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-        if (type == null) {
-            return false;
-        }
-        int semicolon = type.indexOf(';');
-        if (semicolon < 0) {
-            return type.trim().equalsIgnoreCase(JSON);
-        }
-        return type.substring(0, semicolon).trim().equalsIgnoreCase(JSON)
-                && type.substring(semicolon + 1).replace(" ", "").equalsIgnoreCase("charset=utf-8");
-    }
-
-    private static boolean acceptsJson(String accept) {
-        if (accept == null) {
+    /** JSON, or nothing said (as REST takes a body without a type); any charset parameter (JSON is UTF-8). */
+    static boolean isJson(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
             return true;
         }
-        var type = accept.trim();
-        return type.equals("*/*") || type.equalsIgnoreCase(JSON) || type.equalsIgnoreCase("application/*");
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().equalsIgnoreCase(JSON);
+    }
+
+    /** No Accept, or one whose media ranges include JSON with a quality above 0. */
+    static boolean acceptsJson(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return true;
+        }
+        for (var range : accept.split(",")) {
+            var parts = range.split(";");
+            var type = parts[0].trim().toLowerCase(java.util.Locale.ROOT);
+            if (!type.equals("*/*") && !type.equals("application/*") && !type.equals(JSON)) {
+                continue;
+            }
+            boolean refused = false;
+            for (int i = 1; i < parts.length; i++) {
+                var parameter = parts[i].trim().toLowerCase(java.util.Locale.ROOT).replace(" ", "");
+                refused |= parameter.matches("q=0(\\.0{0,3})?");
+            }
+            if (!refused) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A request body read whole, up to a limit: past it, 413 and the rest is dropped (a chunked body included). */
+    static final class BoundedBody {
+
+        private BoundedBody() {
+        }
+
+        /** Starts reading now; the answer is kept for whoever asks later. */
+        static Uni<Buffer> read(HttpServerRequest request, int limit) {
+            var body = Buffer.buffer();
+            var read = Uni.createFrom().<Buffer>emitter(emitter -> {
+                request.handler(chunk -> {
+                    if (body.length() + chunk.length() <= limit) {
+                        body.appendBuffer(chunk);
+                    } else {
+                        request.handler(ignored -> {
+                        }); // the rest is dropped; the connection closes after the answer
+                        request.response().putHeader(HttpHeaders.CONNECTION, "close");
+                        emitter.fail(new KeyplaneException(413, "payload_too_large",
+                                "Request bodies are limited to " + limit + " bytes"));
+                    }
+                });
+                request.exceptionHandler(emitter::fail);
+                request.endHandler(ended -> emitter.complete(body));
+                request.resume(); // Quarkus pauses every request until a handler reads it
+            }).memoize().indefinitely();
+            read.subscribe().with(ignored -> {
+            }, ignored -> {
+            });
+            return read;
+        }
     }
 }
