@@ -1,14 +1,10 @@
 package io.keyplane.audit;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -17,7 +13,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -31,10 +26,9 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import io.keyplane.audit.AuditDtos.AuditEventResponse;
 import io.keyplane.audit.AuditDtos.AuditVerification;
+import io.keyplane.audit.AuditQueries.ExportQuery;
+import io.keyplane.audit.AuditQueries.ListQuery;
 import io.keyplane.auth.WorkspacePermission;
-import io.keyplane.common.FieldError;
-import io.keyplane.common.KeyplaneException;
-import io.keyplane.common.PageRequest;
 import io.keyplane.key.Permissions;
 import io.quarkus.security.PermissionsAllowed;
 import io.smallrye.mutiny.Multi;
@@ -46,7 +40,6 @@ import io.smallrye.mutiny.Uni;
 public class AuditLogResource {
 
     static final String NDJSON = "application/x-ndjson";
-    private static final List<String> OUTCOMES = List.of("success", "denied");
 
     private final AuditService audit;
 
@@ -66,37 +59,10 @@ public class AuditLogResource {
             + "`[before, after]`. A management call refused with 403 is `access.denied` (outcome `denied`) on target "
             + "`{type: request, id: <path>}`, with the refusal `code` and the HTTP `method` in `changes`; it is "
             + "logged in the workspace of the key that made it, never in the workspace the path names.")
-    public Uni<RestResponse<List<AuditEventResponse>>> list(@RestPath UUID workspaceId,
-            @RestQuery @Schema(maxLength = 64, pattern = "^[a-z_]+\\.[a-z_]+$") String action,
-            @RestQuery("actor_id") @Schema(maxLength = 36, pattern = "^([0-9a-fA-F-]{36}|operator)$") String actorId,
-            @RestQuery("target_id") @Schema(maxLength = 255) String targetId,
-            @RestQuery @Schema(enumeration = { "success", "denied" }) String outcome,
-            @RestQuery @Parameter(description = "RFC 3339, inclusive", example = "2026-01-15T09:30:00Z",
-                    schema = @Schema(type = SchemaType.STRING, format = "date-time", maxLength = 35)) String since,
-            @RestQuery @Parameter(description = "RFC 3339, exclusive", example = "2026-01-16T00:00:00Z",
-                    schema = @Schema(type = SchemaType.STRING, format = "date-time", maxLength = 35)) String until,
-            @RestQuery String limit, @RestQuery String cursor, @Context UriInfo uri) {
-        var errors = new ArrayList<FieldError>();
-        var page = collect(errors, () -> {
-            var request = PageRequest.of(limit, cursor);
-            if (request.hasCursor()) {
-                request.afterLong(); // a cursor of another list is refused here, not after the query starts
-            }
-            return request;
-        });
-        if (outcome != null && !OUTCOMES.contains(outcome)) {
-            errors.add(new FieldError("outcome", "must be one of " + OUTCOMES));
-        }
-        var from = timestamp(errors, "since", since);
-        var to = timestamp(errors, "until", until);
-        if (from != null && to != null && from.isAfter(to)) {
-            errors.add(new FieldError("since", "must not be after until"));
-        }
-        if (!errors.isEmpty()) {
-            throw KeyplaneException.validation(errors);
-        }
-        var filter = new AuditRepository.Filter(action, actorId, targetId, outcome, from, to);
-        return audit.list(workspaceId, filter, page).map(p -> p.toResponse(uri));
+    public Uni<RestResponse<List<AuditEventResponse>>> list(@RestPath UUID workspaceId, @BeanParam ListQuery query,
+            @Context UriInfo uri) {
+        var checked = query.checked();
+        return audit.list(workspaceId, checked.filter(), checked.page()).map(p -> p.toResponse(uri));
     }
 
     @GET
@@ -133,62 +99,9 @@ public class AuditLogResource {
             + "Media type `application/x-ndjson` (send that `Accept`, or none).")
     @APIResponse(responseCode = "200", description = "JSON Lines", content = @Content(mediaType = NDJSON,
             schema = @Schema(implementation = AuditEventResponse.class)))
-    public Multi<AuditEventResponse> export(@RestPath UUID workspaceId,
-            @RestQuery("from_seq") @Parameter(description = "First seq, inclusive; default 1", schema = @Schema(
-                    type = SchemaType.INTEGER, format = "int64", minimum = "1", maximum = "9223372036854775807")) String fromSeq,
-            @RestQuery("to_seq") @Parameter(description = "Last seq, inclusive; default the head", schema = @Schema(
-                    type = SchemaType.INTEGER, format = "int64", minimum = "1", maximum = "9223372036854775807")) String toSeq) {
-        var errors = new ArrayList<FieldError>();
-        var from = seq(errors, "from_seq", fromSeq);
-        var to = seq(errors, "to_seq", toSeq);
-        if (from != null && to != null && from > to) {
-            errors.add(new FieldError("from_seq", "must not be greater than to_seq"));
-        }
-        if (!errors.isEmpty()) {
-            throw KeyplaneException.validation(errors);
-        }
+    public Multi<AuditEventResponse> export(@RestPath UUID workspaceId, @BeanParam ExportQuery query) {
+        var range = query.range();
         // a missing workspace fails the Uni before the first line is written: still a problem+json response
-        return RestMulti.fromUniResponse(audit.export(workspaceId, from == null ? 1 : from, to), events -> events);
-    }
-
-    private static <T> T collect(List<FieldError> errors, java.util.function.Supplier<T> parse) {
-        try {
-            return parse.get();
-        } catch (KeyplaneException e) {
-            if (e.errors() == null) {
-                throw e;
-            }
-            errors.addAll(e.errors());
-            return null;
-        }
-    }
-
-    /** RFC 3339: a date, a time and a UTC offset ({@code Z} or {@code ±hh:mm}); lower-case t and z are allowed. */
-    private static Instant timestamp(List<FieldError> errors, String field, String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value.trim().toUpperCase(Locale.ROOT)).toInstant();
-        } catch (DateTimeParseException e) {
-            errors.add(new FieldError(field, "must be an RFC 3339 timestamp, e.g. 2026-01-15T09:30:00Z"));
-            return null;
-        }
-    }
-
-    private static Long seq(List<FieldError> errors, String field, String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            long parsed = Long.parseLong(value.trim());
-            if (parsed >= 1) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        errors.add(new FieldError(field, "must be a positive integer"));
-        return null;
+        return RestMulti.fromUniResponse(audit.export(workspaceId, range.from(), range.to()), events -> events);
     }
 }

@@ -17,7 +17,7 @@ import jakarta.validation.constraints.Pattern;
         ElementType.ANNOTATION_TYPE })
 public @interface PlainText {
 
-    /** Also what the OpenAPI document says of such text in answers (credential.OpenApiPatterns). */
+    /** Also what the OpenAPI document says of such text in answers (key.OpenApiPatterns). */
     String PATTERN = "[^\\p{Cc}]*";
 
     String message() default "must not contain control characters";

@@ -9,7 +9,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
-/** A workspace's own scope (built-in management permissions are not stored: see {@link Permissions}). */
+/** A workspace's own scope (built-in management permissions are not stored: see {@link io.keyplane.key.Permissions}). */
 @Entity
 @Table(name = "scope")
 @IdClass(ScopeDefinition.Key.class)

@@ -6,6 +6,7 @@ import static io.keyplane.audit.AuditTrail.map;
 import static io.keyplane.audit.AuditTrail.requestId;
 import static io.keyplane.support.TestWorkspace.OPERATOR;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
@@ -431,6 +432,17 @@ class AuditLogResourceTest {
         given().auth().oauth2(ws.ownerKey()).queryParam("since", "2026-02-01T00:00:00Z")
                 .queryParam("until", "2026-01-01T00:00:00Z").get(ws.path("/audit-log"))
                 .then().statusCode(400).body("code", is("validation_failed")).body("errors.field", hasItem("since"));
+    }
+
+    @Test
+    void oneAnswerNamesEveryBadParameter() {
+        given().auth().oauth2(ws.ownerKey()).queryParam("limit", "ten").queryParam("outcome", "maybe")
+                .queryParam("since", "yesterday").queryParam("until", "tomorrow").get(ws.path("/audit-log"))
+                .then().statusCode(400).body("code", is("validation_failed"))
+                .body("errors.field", contains("limit", "outcome", "since", "until"));
+        given().auth().oauth2(ws.ownerKey()).queryParam("from_seq", "0").queryParam("to_seq", "last")
+                .get(ws.path("/audit-log/export")).then().statusCode(400)
+                .body("errors.field", contains("from_seq", "to_seq"));
     }
 
     void assertBadQuery(String param, String value, String field) {
